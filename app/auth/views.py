@@ -1,0 +1,3 @@
+"""Accounts: registration, confirmation, log in and out, passwords and email changes."""
+
+from . import auth  # noqa: F401

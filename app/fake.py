@@ -1,0 +1,169 @@
+"""Realistic fake data for demos, benchmarks and load tests, inserted in bulk."""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from faker import Faker
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from .extensions import db
+from .markdown import render_markdown
+from .models import Comment, Follow, Post, Role, User, gravatar_hash, password_hash_method, utcnow
+
+DEMO_PASSWORD = "flasky-demo"
+DEMO_ACCOUNTS = (
+    ("demo@example.com", "demo", "User"),
+    ("moderator@example.com", "moderator", "Moderator"),
+    ("admin@example.com", "admin", "Administrator"),
+)
+BODY_POOL_SIZE = 500
+BATCH_SIZE = 5000
+
+
+@dataclass
+class FakeCounts:
+    users: int
+    posts: int
+    follows: int
+    comments: int
+
+
+def _batches(rows: list[dict], size: int = BATCH_SIZE):
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _insert(model, rows: list[dict]) -> None:
+    for batch in _batches(rows):
+        db.session.execute(insert(model), batch)
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    ids: list[int] = []
+    for batch in _batches(rows):
+        ids.extend(db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), batch))
+    return ids
+
+
+def _bodies(fake: Faker, count: int) -> list[tuple[str, str]]:
+    """A pool of Markdown bodies with their rendered HTML, reused so rendering stays cheap."""
+    bodies = []
+    for _ in range(count):
+        paragraphs = fake.paragraphs(nb=fake.random_int(1, 3))
+        if fake.boolean(30):
+            paragraphs[0] = f"**{paragraphs[0]}**"
+        if fake.boolean(20):
+            paragraphs.append("\n".join(f"- {word}" for word in fake.words(3)))
+        body = "\n\n".join(paragraphs)
+        bodies.append((body, render_markdown(body)))
+    return bodies
+
+
+def _random_moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    span = max((end - start).total_seconds(), 1.0)
+    return start + timedelta(seconds=rng.uniform(0, span))
+
+
+def ensure_demo_accounts(password_hash: str) -> None:
+    """Create the demo, moderator and admin accounts when they are missing."""
+    for email, username, role_name in DEMO_ACCOUNTS:
+        if db.session.scalar(select(User.id).filter_by(email=email)) is not None:
+            continue
+        role = db.session.scalar(select(Role).filter_by(name=role_name))
+        user = User(email=email, username=username, role=role, confirmed=True, name=username.title())
+        user.password_hash = password_hash
+        db.session.add(user)
+    db.session.commit()
+
+
+def generate(
+    users: int = 100,
+    posts: int = 1000,
+    follows_per_user: int = 20,
+    comments: int | None = None,
+    seed: int | None = None,
+) -> FakeCounts:
+    """Insert fake users, posts, follows and comments; the same seed gives the same content."""
+    rng = random.Random(seed)
+    fake = Faker()
+    fake.seed_instance(seed)
+    comments = posts * 3 if comments is None else comments
+    password_hash = generate_password_hash(DEMO_PASSWORD, method=password_hash_method())
+    Role.insert_roles()
+    ensure_demo_accounts(password_hash)
+
+    default_role_id = db.session.scalar(select(Role.id).filter_by(default=True))
+    first_number = (db.session.scalar(select(func.max(User.id))) or 0) + 1
+    now = utcnow()
+    user_rows = []
+    for number in range(first_number, first_number + users):
+        username = f"{fake.user_name()}{number}"
+        since = now - timedelta(days=rng.uniform(30, 730))
+        about = fake.sentence(nb_words=12)
+        user_rows.append(
+            {
+                "email": f"{username}@example.com",
+                "username": username,
+                "role_id": default_role_id,
+                "password_hash": password_hash,
+                "confirmed": True,
+                "name": fake.name(),
+                "location": fake.city(),
+                "about_me": about,
+                "about_me_html": render_markdown(about),
+                "member_since": since,
+                "last_seen": _random_moment(rng, since, now),
+                "avatar_hash": gravatar_hash(f"{username}@example.com"),
+            }
+        )
+    new_user_ids = _insert_returning_ids(User, user_rows)
+    member_since = {row_id: row["member_since"] for row_id, row in zip(new_user_ids, user_rows, strict=True)}
+    all_user_ids = list(db.session.scalars(select(User.id).order_by(User.id)))
+
+    follow_rows = []
+    for user_id in new_user_ids:
+        followed = {user_id}
+        targets = min(follows_per_user, len(all_user_ids) - 1)
+        while len(followed) < targets + 1:
+            followed.add(rng.choice(all_user_ids))
+        follow_rows.extend(
+            {"follower_id": user_id, "followed_id": target, "timestamp": member_since[user_id]}
+            for target in sorted(followed)
+        )
+    _insert(Follow, follow_rows)
+
+    bodies = _bodies(fake, min(BODY_POOL_SIZE, max(posts, comments, 1)))
+    authors = new_user_ids or all_user_ids
+    post_rows = []
+    for _ in range(posts):
+        author = rng.choice(authors)
+        body, body_html = rng.choice(bodies)
+        since = member_since.get(author, now - timedelta(days=365))
+        post_rows.append(
+            {"body": body, "body_html": body_html, "timestamp": _random_moment(rng, since, now), "author_id": author}
+        )
+    post_ids = _insert_returning_ids(Post, post_rows)
+    posted_at = {post_id: row["timestamp"] for post_id, row in zip(post_ids, post_rows, strict=True)}
+
+    comment_rows = []
+    if post_ids:
+        for _ in range(comments):
+            post_id = rng.choice(post_ids)
+            body, body_html = rng.choice(bodies)
+            comment_rows.append(
+                {
+                    "body": body,
+                    "body_html": body_html,
+                    "timestamp": _random_moment(rng, posted_at[post_id], now),
+                    "disabled": rng.random() < 0.02,
+                    "author_id": rng.choice(all_user_ids),
+                    "post_id": post_id,
+                }
+            )
+    _insert(Comment, comment_rows)
+    db.session.commit()
+    return FakeCounts(
+        users=len(new_user_ids), posts=len(post_ids), follows=len(follow_rows), comments=len(comment_rows)
+    )

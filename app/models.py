@@ -1,0 +1,437 @@
+"""The data model and the rules that go with it: permissions, tokens, follows, feeds."""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app, has_app_context, url_for
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import ForeignKey, Select, String, Text, event, func, select
+from sqlalchemy.orm import DynamicMapped, Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .exceptions import ValidationError
+from .extensions import db, login_manager
+from .markdown import render_markdown
+from .tokens import generate_token, load_token
+
+LAST_SEEN_INTERVAL = timedelta(minutes=1)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, naive, as every timestamp column stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def isoformat_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, as the API shows timestamps."""
+    if moment is None:
+        return None
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat(timespec="milliseconds") + "Z"
+
+
+class Permission:
+    FOLLOW = 1
+    COMMENT = 2
+    WRITE = 4
+    MODERATE = 8
+    ADMIN = 16
+
+
+class Role(db.Model):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    default: Mapped[bool] = mapped_column(default=False, index=True)
+    permissions: Mapped[int] = mapped_column(default=0)
+    users: DynamicMapped["User"] = relationship(back_populates="role", lazy="dynamic")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.permissions is None:
+            self.permissions = 0
+
+    ROLES = {
+        "User": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE],
+        "Moderator": [Permission.FOLLOW, Permission.COMMENT, Permission.WRITE, Permission.MODERATE],
+        "Administrator": [
+            Permission.FOLLOW,
+            Permission.COMMENT,
+            Permission.WRITE,
+            Permission.MODERATE,
+            Permission.ADMIN,
+        ],
+    }
+    DEFAULT_ROLE = "User"
+
+    @classmethod
+    def insert_roles(cls) -> None:
+        """Create or repair the standard roles; running it again changes nothing."""
+        for name, permissions in cls.ROLES.items():
+            role = db.session.scalar(select(cls).filter_by(name=name))
+            if role is None:
+                role = cls(name=name)
+            role.reset_permissions()
+            for permission in permissions:
+                role.add_permission(permission)
+            role.default = name == cls.DEFAULT_ROLE
+            db.session.add(role)
+        db.session.commit()
+
+    def add_permission(self, perm: int) -> None:
+        if not self.has_permission(perm):
+            self.permissions += perm
+
+    def remove_permission(self, perm: int) -> None:
+        if self.has_permission(perm):
+            self.permissions -= perm
+
+    def reset_permissions(self) -> None:
+        self.permissions = 0
+
+    def has_permission(self, perm: int) -> bool:
+        return self.permissions & perm == perm
+
+    def __repr__(self) -> str:
+        return f"<Role {self.name!r}>"
+
+
+class Follow(db.Model):
+    __tablename__ = "follows"
+
+    follower_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    followed_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow)
+    follower: Mapped["User"] = relationship(foreign_keys=[follower_id], back_populates="followed")
+    followed: Mapped["User"] = relationship(foreign_keys=[followed_id], back_populates="followers")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(120), unique=True, index=True)
+    username: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    confirmed: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str | None] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(64))
+    about_me: Mapped[str | None] = mapped_column(Text)
+    about_me_html: Mapped[str | None] = mapped_column(Text)
+    member_since: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    avatar_hash: Mapped[str | None] = mapped_column(String(32))
+
+    role: Mapped[Role | None] = relationship(back_populates="users")
+    posts: DynamicMapped["Post"] = relationship(back_populates="author", lazy="dynamic", cascade="all, delete-orphan")
+    comments: DynamicMapped["Comment"] = relationship(
+        back_populates="author", lazy="dynamic", cascade="all, delete-orphan"
+    )
+    followed: DynamicMapped[Follow] = relationship(
+        foreign_keys=[Follow.follower_id],
+        back_populates="follower",
+        lazy="dynamic",
+        cascade="all, delete-orphan",
+    )
+    followers: DynamicMapped[Follow] = relationship(
+        foreign_keys=[Follow.followed_id],
+        back_populates="followed",
+        lazy="dynamic",
+        cascade="all, delete-orphan",
+    )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.confirmed is None:
+            self.confirmed = False
+        if self.role is None and has_app_context():
+            if self.email is not None and self.email == current_app.config["FLASKY_ADMIN"]:
+                self.role = db.session.scalar(select(Role).filter_by(name="Administrator"))
+            if self.role is None:
+                self.role = db.session.scalar(select(Role).filter_by(default=True))
+        if self.email is not None and self.avatar_hash is None:
+            self.avatar_hash = self.gravatar_hash()
+        self.follow(self)
+
+    # Passwords
+
+    @property
+    def password(self) -> str:
+        raise AttributeError("password is not a readable attribute")
+
+    @password.setter
+    def password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
+
+    def verify_password(self, password: str) -> bool:
+        if self.password_hash is None:
+            return False
+        return check_password_hash(self.password_hash, password)
+
+    # Tokens
+
+    def generate_confirmation_token(self, expiration: int = 3600) -> str:
+        return generate_token("confirm", {"confirm": self.id}, expiration)
+
+    def confirm(self, token: str) -> bool:
+        data = load_token("confirm", token)
+        if data is None or data.get("confirm") != self.id:
+            return False
+        self.confirmed = True
+        db.session.add(self)
+        return True
+
+    def generate_reset_token(self, expiration: int = 3600) -> str:
+        return generate_token("reset", {"reset": self.id}, expiration)
+
+    @staticmethod
+    def reset_password(token: str, new_password: str) -> bool:
+        data = load_token("reset", token)
+        if data is None:
+            return False
+        user = db.session.get(User, data.get("reset"))
+        if user is None:
+            return False
+        user.password = new_password
+        db.session.add(user)
+        return True
+
+    def generate_email_change_token(self, new_email: str, expiration: int = 3600) -> str:
+        return generate_token("change-email", {"change_email": self.id, "new_email": new_email}, expiration)
+
+    def change_email(self, token: str) -> bool:
+        data = load_token("change-email", token)
+        if data is None or data.get("change_email") != self.id:
+            return False
+        new_email = data.get("new_email")
+        if not isinstance(new_email, str) or not new_email:
+            return False
+        if db.session.scalar(select(User.id).filter_by(email=new_email)) is not None:
+            return False
+        self.email = new_email
+        self.avatar_hash = self.gravatar_hash()
+        db.session.add(self)
+        return True
+
+    def generate_auth_token(self, expiration: int = 3600) -> str:
+        return generate_token("auth", {"id": self.id}, expiration)
+
+    @staticmethod
+    def verify_auth_token(token: str) -> "User | None":
+        data = load_token("auth", token)
+        if data is None:
+            return None
+        return db.session.get(User, data.get("id"))
+
+    # Permissions
+
+    def can(self, perm: int) -> bool:
+        return self.role is not None and self.role.has_permission(perm)
+
+    def is_administrator(self) -> bool:
+        return self.can(Permission.ADMIN)
+
+    # Activity and avatars
+
+    def ping(self) -> bool:
+        """Record activity; writes at most once a minute. Returns whether it wrote."""
+        now = utcnow()
+        if self.last_seen is not None and now - self.last_seen < LAST_SEEN_INTERVAL:
+            return False
+        self.last_seen = now
+        db.session.add(self)
+        return True
+
+    def gravatar_hash(self) -> str:
+        return gravatar_hash(self.email)
+
+    def gravatar(self, size: int = 100, default: str = "identicon", rating: str = "g") -> str:
+        url = "https://secure.gravatar.com/avatar"
+        hash_ = self.avatar_hash or self.gravatar_hash()
+        return f"{url}/{hash_}?s={size}&d={default}&r={rating}"
+
+    # Follows
+
+    def follow(self, user: "User") -> None:
+        if not self.is_following(user):
+            self.followed.append(Follow(followed=user))
+
+    def unfollow(self, user: "User") -> None:
+        if user.id is None or self.id is None:
+            for follow in list(self.followed):
+                if follow.followed is user:
+                    self.followed.remove(follow)
+            return
+        follow = self.followed.filter_by(followed_id=user.id).first()
+        if follow is not None:
+            db.session.delete(follow)
+
+    def is_following(self, user: "User") -> bool:
+        if user.id is None or self.id is None:
+            return any(follow.followed is user for follow in self.followed)
+        return self.followed.filter_by(followed_id=user.id).first() is not None
+
+    def is_followed_by(self, user: "User") -> bool:
+        if user.id is None or self.id is None:
+            return any(follow.follower is user for follow in self.followers)
+        return self.followers.filter_by(follower_id=user.id).first() is not None
+
+    @property
+    def follower_count(self) -> int:
+        """Followers, not counting the user's own self-follow."""
+        return db.session.scalar(
+            select(func.count()).select_from(Follow).where(Follow.followed_id == self.id, Follow.follower_id != self.id)
+        )
+
+    @property
+    def followed_count(self) -> int:
+        """Users followed, not counting the user itself."""
+        return db.session.scalar(
+            select(func.count()).select_from(Follow).where(Follow.follower_id == self.id, Follow.followed_id != self.id)
+        )
+
+    @property
+    def followed_posts(self) -> Select:
+        """A select of the posts by the users this user follows (itself included), newest first."""
+        return (
+            select(Post)
+            .join(Follow, Follow.followed_id == Post.author_id)
+            .where(Follow.follower_id == self.id)
+            .order_by(Post.timestamp.desc(), Post.id.desc())
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": url_for("api.get_user", id=self.id),
+            "username": self.username,
+            "member_since": isoformat_utc(self.member_since),
+            "last_seen": isoformat_utc(self.last_seen),
+            "posts_url": url_for("api.get_user_posts", id=self.id),
+            "followed_posts_url": url_for("api.get_user_followed_posts", id=self.id),
+            "post_count": self.posts.count(),
+        }
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"
+
+
+def gravatar_hash(email: str | None) -> str:
+    """The Gravatar hash of an email address."""
+    return hashlib.md5((email or "").strip().lower().encode("utf-8")).hexdigest()
+
+
+def password_hash_method() -> str:
+    """The configured Werkzeug hashing method; the strong default outside an application."""
+    if has_app_context():
+        return current_app.config["FLASKY_PASSWORD_HASH_METHOD"]
+    return "scrypt:131072:8:1"
+
+
+@event.listens_for(User.about_me, "set")
+def _render_about_me(target: User, value: str | None, oldvalue: Any, initiator: Any) -> None:
+    target.about_me_html = render_markdown(value)
+
+
+class AnonymousUser(AnonymousUserMixin):
+    def can(self, permissions: int) -> bool:
+        return False
+
+    def is_administrator(self) -> bool:
+        return False
+
+
+login_manager.anonymous_user = AnonymousUser
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    author: Mapped[User | None] = relationship(back_populates="posts")
+    comments: DynamicMapped["Comment"] = relationship(
+        back_populates="post", lazy="dynamic", cascade="all, delete-orphan"
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": url_for("api.get_post", id=self.id),
+            "body": self.body,
+            "body_html": self.body_html,
+            "timestamp": isoformat_utc(self.timestamp),
+            "author_url": url_for("api.get_user", id=self.author_id),
+            "comments_url": url_for("api.get_post_comments", id=self.id),
+            "comment_count": self.comments.count(),
+        }
+
+    @staticmethod
+    def from_json(json_post: Any) -> "Post":
+        return Post(body=_body_from_json(json_post, "post"))
+
+    def __repr__(self) -> str:
+        return f"<Post {self.id}>"
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+
+    author: Mapped[User | None] = relationship(back_populates="comments")
+    post: Mapped[Post | None] = relationship(back_populates="comments")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": url_for("api.get_comment", id=self.id),
+            "post_url": url_for("api.get_post", id=self.post_id),
+            "body": self.body,
+            "body_html": self.body_html,
+            "timestamp": isoformat_utc(self.timestamp),
+            "author_url": url_for("api.get_user", id=self.author_id),
+        }
+
+    @staticmethod
+    def from_json(json_comment: Any) -> "Comment":
+        return Comment(body=_body_from_json(json_comment, "comment"))
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id}>"
+
+
+def _body_from_json(data: Any, kind: str) -> str:
+    if not isinstance(data, dict):
+        raise ValidationError(f"A {kind} must be a JSON object with a 'body'.")
+    body = data.get("body")
+    if body is None:
+        raise ValidationError(f"A {kind} needs a 'body'.")
+    if not isinstance(body, str):
+        raise ValidationError(f"The {kind}'s 'body' must be a string.")
+    if not body.strip():
+        raise ValidationError(f"The {kind}'s 'body' must not be empty.")
+    return body
+
+
+@event.listens_for(Post.body, "set")
+@event.listens_for(Comment.body, "set")
+def _render_body(target: Post | Comment, value: str | None, oldvalue: Any, initiator: Any) -> None:
+    target.body_html = render_markdown(value)

@@ -1,0 +1,62 @@
+"""Fixtures shared by every test layer: the app, an isolated database, a client and a CLI runner."""
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Role
+from tests.services import unavailable
+
+_prepared_schemas: set[str] = set()
+
+
+@pytest.fixture
+def app():
+    """The application in its testing configuration, with an application context pushed."""
+    app = create_app("testing")
+    with app.app_context():
+        yield app
+
+
+def _prepare_schema(url: str) -> None:
+    """Build the schema once per run on a server database; an in-memory one is new each test."""
+    if url in _prepared_schemas and not url.startswith("sqlite"):
+        return
+    try:
+        _db.drop_all()
+        _db.create_all()
+    except OperationalError as error:
+        unavailable("Database", f"{url} did not answer ({error.orig.__class__.__name__})")
+    _prepared_schemas.add(url)
+
+
+def _empty_tables() -> None:
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in _db.metadata.sorted_tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _db.session.commit()
+    else:
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    """The database with the standard roles, emptied after the test."""
+    _prepare_schema(app.config["SQLALCHEMY_DATABASE_URI"])
+    Role.insert_roles()
+    yield _db
+    _db.session.rollback()
+    _db.session.remove()
+    _empty_tables()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
