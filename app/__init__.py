@@ -23,10 +23,12 @@ def create_app(config_name: str = "default") -> Flask:
     from .api import api as api_blueprint
     from .auth import auth as auth_blueprint
     from .cli import register_commands
+    from .errors import register_error_handlers
     from .main import main as main_blueprint
 
     app.register_blueprint(main_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     register_commands(app)
+    register_error_handlers(app)
     return app
