@@ -39,8 +39,12 @@ def register_commands(app: Flask) -> None:
     @click.option("--follows", default=20, show_default=True, type=click.IntRange(min=0), help="Follows per new user.")
     @click.option("--comments", type=click.IntRange(min=0), help="Comments to add [default: 3 per post].")
     @click.option("--seed", type=int, help="Seed for the same data on every run.")
-    def fake(users: int, posts: int, follows: int, comments: int | None, seed: int | None) -> None:
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+    def fake(users: int, posts: int, follows: int, comments: int | None, seed: int | None, if_empty: bool) -> None:
         """Add realistic fake users, posts, follows and comments."""
+        if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
+            click.echo(f"The database has users already: log in as demo@example.com / {fake_data.DEMO_PASSWORD!r}.")
+            return
         started = time.perf_counter()
         counts = fake_data.generate(users=users, posts=posts, follows_per_user=follows, comments=comments, seed=seed)
         elapsed = time.perf_counter() - started
