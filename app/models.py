@@ -1,8 +1,10 @@
 """The data model and the rules that go with it: permissions, tokens, follows, feeds."""
 
+import functools
 import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, has_app_context, url_for
 from flask_login import AnonymousUserMixin, UserMixin
@@ -124,7 +126,8 @@ class User(UserMixin, db.Model):
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     avatar_hash: Mapped[str | None] = mapped_column(String(32))
 
-    role: Mapped[Role | None] = relationship(back_populates="users")
+    # Setting a role leaves Role.users alone, so a user built but never added cannot make autoflush warn.
+    role: Mapped[Role | None] = relationship(back_populates="users", sync_backref=False)
     posts: DynamicMapped["Post"] = relationship(back_populates="author", lazy="dynamic", cascade="all, delete-orphan")
     comments: DynamicMapped["Comment"] = relationship(
         back_populates="author", lazy="dynamic", cascade="all, delete-orphan"
@@ -151,8 +154,6 @@ class User(UserMixin, db.Model):
                 self.role = db.session.scalar(select(Role).filter_by(name="Administrator"))
             if self.role is None:
                 self.role = db.session.scalar(select(Role).filter_by(default=True))
-        if self.email is not None and self.avatar_hash is None:
-            self.avatar_hash = self.gravatar_hash()
         self.follow(self)
 
     # Passwords
@@ -166,9 +167,12 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def verify_password(self, password: str) -> bool:
-        if self.password_hash is None:
+        """Check ``password``; a match stored with an older hashing method is re-hashed with the configured one."""
+        if self.password_hash is None or not check_password_hash(self.password_hash, password):
             return False
-        return check_password_hash(self.password_hash, password)
+        if hash_method_of(self.password_hash) != hash_method_of(hash_template(password_hash_method())):
+            self.password = password
+        return True
 
     # Tokens
 
@@ -211,7 +215,6 @@ class User(UserMixin, db.Model):
         if db.session.scalar(select(User.id).filter_by(email=new_email)) is not None:
             return False
         self.email = new_email
-        self.avatar_hash = self.gravatar_hash()
         db.session.add(self)
         return True
 
@@ -248,9 +251,8 @@ class User(UserMixin, db.Model):
         return gravatar_hash(self.email)
 
     def gravatar(self, size: int = 100, default: str = "identicon", rating: str = "g") -> str:
-        url = "https://secure.gravatar.com/avatar"
         hash_ = self.avatar_hash or self.gravatar_hash()
-        return f"{url}/{hash_}?s={size}&d={default}&r={rating}"
+        return f"https://secure.gravatar.com/avatar/{hash_}?" + urlencode({"s": size, "d": default, "r": rating})
 
     # Follows
 
@@ -322,11 +324,27 @@ def gravatar_hash(email: str | None) -> str:
     return hashlib.md5((email or "").strip().lower().encode("utf-8")).hexdigest()
 
 
+def hash_method_of(password_hash: str) -> str:
+    """The method part of a Werkzeug hash, such as ``scrypt:131072:8:1``."""
+    return password_hash.split("$", 1)[0]
+
+
+@functools.cache
+def hash_template(method: str) -> str:
+    """A hash made with ``method``, whose prefix shows how Werkzeug spells that method in full."""
+    return generate_password_hash("", method=method)
+
+
 def password_hash_method() -> str:
     """The configured Werkzeug hashing method; the strong default outside an application."""
     if has_app_context():
         return current_app.config["FLASKY_PASSWORD_HASH_METHOD"]
     return "scrypt:131072:8:1"
+
+
+@event.listens_for(User.email, "set")
+def _cache_avatar_hash(target: User, value: str | None, oldvalue: Any, initiator: Any) -> None:
+    target.avatar_hash = gravatar_hash(value) if value is not None else None
 
 
 @event.listens_for(User.about_me, "set")
