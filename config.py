@@ -49,12 +49,28 @@ class Config:
     FLASKY_ADMIN = os.environ.get("FLASKY_ADMIN")
     FLASKY_MAIL_SUBJECT_PREFIX = os.environ.get("FLASKY_MAIL_SUBJECT_PREFIX", "[Flasky]")
     FLASKY_MAIL_SENDER = os.environ.get("FLASKY_MAIL_SENDER", "Flasky Admin <flasky@example.com>")
+    # How long a page waits to learn whether its mail went, so it can say when it did not (see app/email.py).
+    FLASKY_MAIL_WAIT = float(os.environ.get("FLASKY_MAIL_WAIT", 3))
     FLASKY_POSTS_PER_PAGE = env_int("FLASKY_POSTS_PER_PAGE", 20)
     FLASKY_FOLLOWERS_PER_PAGE = env_int("FLASKY_FOLLOWERS_PER_PAGE", 50)
     FLASKY_COMMENTS_PER_PAGE = env_int("FLASKY_COMMENTS_PER_PAGE", 30)
+    FLASKY_API_TOKEN_EXPIRATION = env_int("FLASKY_API_TOKEN_EXPIRATION", 3600)
+    FLASKY_API_MAX_CONTENT_LENGTH = env_int("FLASKY_API_MAX_CONTENT_LENGTH", 64 * 1024)
+    MAX_CONTENT_LENGTH = env_int("FLASKY_MAX_CONTENT_LENGTH", 1024 * 1024)
     FLASKY_SLOW_DB_QUERY_TIME = float(os.environ.get("FLASKY_SLOW_DB_QUERY_TIME", 0.5))
     # scrypt with N=2**17 meets OWASP ASVS 5.0 11.4.2; Werkzeug's default N=2**15 does not.
     FLASKY_PASSWORD_HASH_METHOD = os.environ.get("FLASKY_PASSWORD_HASH_METHOD", "scrypt:131072:8:1")
+
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    FLASKY_AUTH_RATE_LIMIT = os.environ.get("FLASKY_AUTH_RATE_LIMIT", "10 per minute")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    FLASKY_HSTS = False
 
     @staticmethod
     def init_app(app) -> None:
@@ -70,16 +86,22 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = database_url("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = env_bool("FLASKY_TEST_RATELIMIT")
     # A cheap hash keeps the suite fast; production strength is tested separately.
     FLASKY_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FLASKY_HSTS = True
+    # No random fallback: sessions and tokens must survive a restart and agree across workers.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL", "sqlite:///flasky.sqlite")
 
     @classmethod
     def init_app(cls, app) -> None:
-        if not os.environ.get("SECRET_KEY"):
+        if not app.config.get("SECRET_KEY"):
             raise SystemExit("Flasky: SECRET_KEY must be set in the environment for the production configuration.")
 
 

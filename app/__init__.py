@@ -1,10 +1,16 @@
 """Flasky, the social-blogging application of *Flask Web Development*."""
 
+from pathlib import Path
+
 from flask import Flask
 
 from config import config
 
-from .extensions import csrf, db, login_manager, mail, migrate, moment
+from .extensions import csrf, db, limiter, login_manager, mail, migrate, moment
+from .security import init_security
+
+# Found from the package, so `flask db` and `flask deploy` work from any directory.
+MIGRATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config_name: str = "default") -> Flask:
@@ -14,11 +20,13 @@ def create_app(config_name: str = "default") -> Flask:
     config[config_name].init_app(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
     login_manager.init_app(app)
     mail.init_app(app)
     moment.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    init_security(app)
 
     from .api import api as api_blueprint
     from .auth import auth as auth_blueprint

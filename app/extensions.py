@@ -1,5 +1,7 @@
 """Every Flask extension object, created unbound and initialised in ``create_app``."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -25,3 +27,4 @@ login_manager.login_message_category = "info"
 mail = Mail()
 moment = Moment()
 csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
