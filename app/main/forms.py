@@ -1,0 +1,61 @@
+"""Forms of the pages: posts, comments and profiles."""
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import ValidationError as FormValidationError
+
+from ..extensions import db
+from ..models import Role, User
+
+USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*$"
+USERNAME_MESSAGE = "Usernames must start with a letter and have only letters, numbers, dots or underscores."
+
+
+class PostForm(FlaskForm):
+    body = TextAreaField("What's on your mind?", validators=[DataRequired()])
+    preview = SubmitField("Preview")
+    submit = SubmitField("Submit")
+
+
+class CommentForm(FlaskForm):
+    body = StringField("Enter your comment", validators=[DataRequired()])
+    submit = SubmitField("Submit")
+
+
+class EditProfileForm(FlaskForm):
+    name = StringField("Real name", validators=[Optional(), Length(max=64)])
+    location = StringField("Location", validators=[Optional(), Length(max=64)])
+    about_me = TextAreaField("About me")
+    submit = SubmitField("Submit")
+
+
+class EditProfileAdminForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), Length(max=120), Email()])
+    username = StringField(
+        "Username", validators=[DataRequired(), Length(max=64), Regexp(USERNAME_PATTERN, message=USERNAME_MESSAGE)]
+    )
+    confirmed = BooleanField("Confirmed")
+    role = SelectField("Role", coerce=int)
+    name = StringField("Real name", validators=[Optional(), Length(max=64)])
+    location = StringField("Location", validators=[Optional(), Length(max=64)])
+    about_me = TextAreaField("About me")
+    submit = SubmitField("Submit")
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role.id, role.name) for role in db.session.scalars(select(Role).order_by(Role.name))]
+        self.user = user
+
+    def validate_email(self, field: StringField) -> None:
+        if field.data != self.user.email and _taken(User.email, field.data):
+            raise FormValidationError("Email already registered.")
+
+    def validate_username(self, field: StringField) -> None:
+        if field.data != self.user.username and _taken(User.username, field.data):
+            raise FormValidationError("Username already in use.")
+
+
+def _taken(column, value: str) -> bool:
+    return db.session.scalar(select(User.id).where(column == value)) is not None

@@ -1,0 +1,109 @@
+"""The queries behind the pages: each loads what its page shows in a fixed number of statements."""
+
+from collections.abc import Iterable
+
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Comment, Follow, Post, User
+
+
+def paginate_posts(statement: Select, page: int) -> Pagination:
+    """A page of the posts ``statement`` selects, with their authors loaded."""
+    return db.paginate(
+        statement.options(joinedload(Post.author)),
+        page=page,
+        per_page=current_app.config["FLASKY_POSTS_PER_PAGE"],
+        error_out=False,
+    )
+
+
+def all_posts(page: int) -> Pagination:
+    """A page of every post, newest first."""
+    return paginate_posts(select(Post).order_by(Post.timestamp.desc(), Post.id.desc()), page)
+
+
+def followed_posts(user: User, page: int) -> Pagination:
+    """A page of the posts by the users ``user`` follows, newest first."""
+    return paginate_posts(user.followed_posts, page)
+
+
+def posts_by(user: User, page: int) -> Pagination:
+    """A page of ``user``'s posts, newest first."""
+    statement = select(Post).where(Post.author_id == user.id).order_by(Post.timestamp.desc(), Post.id.desc())
+    return paginate_posts(statement, page)
+
+
+def comment_counts(posts: Iterable[Post]) -> dict[int, int]:
+    """The number of comments on each of ``posts``, in one query (none when there are no posts)."""
+    ids = [post.id for post in posts]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids)).group_by(Comment.post_id)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update(dict(rows.tuples()))
+    return counts
+
+
+def post_with_author(post_id: int) -> Post:
+    """The post ``post_id`` with its author, or a 404."""
+    return db.get_or_404(Post, post_id, options=[joinedload(Post.author)])
+
+
+def user_by_username(username: str) -> User:
+    """The user called ``username``, or a 404."""
+    return db.first_or_404(select(User).filter_by(username=username))
+
+
+def comments_on(post: Post, page: int) -> Pagination:
+    """A page of the comments on ``post``, oldest first; page -1 is the last page."""
+    if page == -1:
+        page = last_comment_page(post)
+    statement = (
+        select(Comment)
+        .where(Comment.post_id == post.id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.timestamp.asc(), Comment.id.asc())
+    )
+    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_COMMENTS_PER_PAGE"], error_out=False)
+
+
+def last_comment_page(post: Post) -> int:
+    """The number of the page that shows ``post``'s newest comment."""
+    total = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.post_id == post.id))
+    return max((total - 1) // current_app.config["FLASKY_COMMENTS_PER_PAGE"] + 1, 1)
+
+
+def newest_comments(page: int) -> Pagination:
+    """A page of every comment, newest first, for moderators."""
+    statement = (
+        select(Comment).options(joinedload(Comment.author)).order_by(Comment.timestamp.desc(), Comment.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_COMMENTS_PER_PAGE"], error_out=False)
+
+
+def followers_of(user: User, page: int) -> Pagination:
+    """A page of the follows of ``user`` by others, newest first, with the followers loaded."""
+    statement = (
+        select(Follow)
+        .where(Follow.followed_id == user.id, Follow.follower_id != user.id)
+        .options(joinedload(Follow.follower))
+        .order_by(Follow.timestamp.desc(), Follow.follower_id)
+    )
+    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_FOLLOWERS_PER_PAGE"], error_out=False)
+
+
+def followed_by(user: User, page: int) -> Pagination:
+    """A page of the follows by ``user`` of others, newest first, with the followed users loaded."""
+    statement = (
+        select(Follow)
+        .where(Follow.follower_id == user.id, Follow.followed_id != user.id)
+        .options(joinedload(Follow.followed))
+        .order_by(Follow.timestamp.desc(), Follow.followed_id)
+    )
+    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_FOLLOWERS_PER_PAGE"], error_out=False)
