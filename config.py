@@ -61,6 +61,7 @@ class Config:
     # scrypt with N=2**17 meets OWASP ASVS 5.0 11.4.2; Werkzeug's default N=2**15 does not.
     FLASKY_PASSWORD_HASH_METHOD = os.environ.get("FLASKY_PASSWORD_HASH_METHOD", "scrypt:131072:8:1")
 
+    # Redis for the task queue (mail and other slow work); unset, that work runs on a background thread.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -71,6 +72,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     FLASKY_HSTS = False
+    # Set behind one reverse proxy (load balancer, nginx): trust its X-Forwarded-For/-Proto/-Host/-Port/-Prefix.
+    FLASKY_PROXY_FIX = env_bool("FLASKY_PROXY_FIX")
+    # Level of the JSON log lines written to stderr in production.
+    FLASKY_LOG_LEVEL = os.environ.get("FLASKY_LOG_LEVEL", "INFO")
 
     @staticmethod
     def init_app(app) -> None:
@@ -87,6 +92,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SQLALCHEMY_DATABASE_URI = database_url("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = env_bool("FLASKY_TEST_RATELIMIT")
+    # Mail goes by thread unless a test sets a Redis URL for the task queue itself.
+    REDIS_URL = None
     # A cheap hash keeps the suite fast; production strength is tested separately.
     FLASKY_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 
@@ -103,6 +110,9 @@ class ProductionConfig(Config):
     def init_app(cls, app) -> None:
         if not app.config.get("SECRET_KEY"):
             raise SystemExit("Flasky: SECRET_KEY must be set in the environment for the production configuration.")
+        from app.log import configure_logging
+
+        configure_logging(app.config["FLASKY_LOG_LEVEL"])
 
 
 config = {

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config
 
@@ -18,6 +19,8 @@ def create_app(config_name: str = "default") -> Flask:
     app = Flask(__name__)
     app.config.from_object(config[config_name])
     config[config_name].init_app(app)
+    if app.config["FLASKY_PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIRECTORY), render_as_batch=True)
@@ -32,11 +35,15 @@ def create_app(config_name: str = "default") -> Flask:
     from .auth import auth as auth_blueprint
     from .cli import register_commands
     from .errors import register_error_handlers
+    from .health import health as health_blueprint
     from .main import main as main_blueprint
+    from .tasks import worker_command
 
     app.register_blueprint(main_blueprint)
+    app.register_blueprint(health_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     register_commands(app)
+    app.cli.add_command(worker_command)
     register_error_handlers(app)
     return app

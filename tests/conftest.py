@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app import create_app
+from app import create_app, tasks
 from app.extensions import db as _db
 from app.models import Role
 from tests.services import unavailable
+from tests.taskqueue import empty_test_redis
 
 _prepared_schemas: set[str] = set()
 
@@ -60,3 +61,12 @@ def client(app, db):
 @pytest.fixture
 def runner(app, db):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def task_queue(app):
+    """The app with ``REDIS_URL`` set to an emptied test Redis database; returns the app's task queue."""
+    app.config["REDIS_URL"] = empty_test_redis()
+    yield tasks.task_queue()
+    app.extensions.pop("redis").connection_pool.disconnect()
+    empty_test_redis()
