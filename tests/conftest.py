@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app import create_app, tasks
+from app import create_app
 from app.extensions import db as _db
 from app.models import Role
+from tests.mailserver import MailServer, finish_deliveries, use_mail_server
 from tests.services import unavailable
-from tests.taskqueue import empty_test_redis
 
 _prepared_schemas: set[str] = set()
 
@@ -63,10 +63,40 @@ def runner(app, db):
     return app.test_cli_runner()
 
 
+@pytest.fixture(scope="session")
+def _mail_server():
+    server = MailServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def task_queue(app):
-    """The app with ``REDIS_URL`` set to an emptied test Redis database; returns the app's task queue."""
-    app.config["REDIS_URL"] = empty_test_redis()
-    yield tasks.task_queue()
-    app.extensions.pop("redis").connection_pool.disconnect()
-    empty_test_redis()
+def smtp_server(app, _mail_server):
+    """A real SMTP server on 127.0.0.1, emptied for this test, that the app sends its mail to."""
+    _mail_server.clear()
+    use_mail_server(app, _mail_server.host, _mail_server.port)
+    yield _mail_server
+    finish_deliveries()
+
+
+class AuthActions:
+    """Log a test client in and out through the real forms."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="john@example.com", password="cat", remember=False, next=None):  # noqa: S107
+        query = {"next": next} if next is not None else {}
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember_me"] = "y"
+        return self._client.post("/auth/login", query_string=query, data=data)
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """``auth.login(email=..., password="cat")`` and ``auth.logout()`` for the ``client`` fixture."""
+    return AuthActions(client)

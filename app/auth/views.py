@@ -1,3 +1,195 @@
 """Accounts: registration, confirmation, log in and out, passwords and email changes."""
 
-from . import auth  # noqa: F401
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import wants_json
+from ..extensions import db
+from ..models import User
+from . import auth
+from .accounts import (
+    notify_admin_of_new_user,
+    send_confirmation,
+    send_email_change,
+    send_password_reset,
+    user_by_email,
+)
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    RegistrationForm,
+)
+from .redirects import is_safe_next
+
+CONFIRMATION_NOT_SENT = "We could not send the confirmation email. Please use the button below to send it again."
+
+
+@auth.before_app_request
+def before_request():
+    """Record the user's activity and keep an unconfirmed account on the unconfirmed page."""
+    if not current_user.is_authenticated:
+        return None
+    if current_user.ping():
+        db.session.commit()
+    if current_user.confirmed or not needs_confirmation(request.endpoint, request.blueprint):
+        return None
+    return redirect(url_for("auth.unconfirmed"))
+
+
+def needs_confirmation(endpoint: str | None, blueprint: str | None) -> bool:
+    """Whether an unconfirmed user is kept from this endpoint; accounts, static files and JSON stay open."""
+    if endpoint is None or endpoint == "static" or blueprint in {"auth", "api"}:
+        return False
+    return not wants_json()
+
+
+@auth.route("/unconfirmed")
+def unconfirmed():
+    """Tell a logged-in, unconfirmed user to confirm, with a button to send the link again."""
+    if current_user.is_anonymous or current_user.confirmed:
+        return redirect(url_for("main.index"))
+    return render_template("auth/unconfirmed.html")
+
+
+@auth.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in by email and password, then go back to the page that asked for it, if it is on this site."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = user_by_email(form.email.data)
+        if user is not None and user.verify_password(form.password.data):
+            login_user(user, remember=form.remember_me.data)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("main.index"))
+        flash("Invalid email or password.", "danger")
+    return render_template("auth/login.html", form=form)
+
+
+@auth.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out and forget everything the session held."""
+    session.clear()
+    logout_user()
+    flash("You have been logged out.")
+    return redirect(url_for("main.index"))
+
+
+@auth.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account, log it in and mail it a confirmation link."""
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = User(email=form.email.data, username=form.username.data, password=form.password.data)
+        db.session.add(user)
+        db.session.commit()
+        login_user(user)
+        delivery = send_confirmation(user)
+        notify_admin_of_new_user(user)
+        if delivery.failed():
+            flash("Your account has been created. " + CONFIRMATION_NOT_SENT, "warning")
+        else:
+            flash("A confirmation email has been sent to you by email.")
+        return redirect(url_for("auth.unconfirmed"))
+    return render_template("auth/register.html", form=form)
+
+
+@auth.route("/confirm/<token>")
+@login_required
+def confirm(token: str):
+    """Confirm the account from the link in the confirmation email."""
+    if current_user.confirmed:
+        return redirect(url_for("main.index"))
+    if current_user.confirm(token):
+        db.session.commit()
+        flash("You have confirmed your account. Thanks!")
+        return redirect(url_for("main.index"))
+    flash("The confirmation link is invalid or has expired. Use the button below to get a new one.", "danger")
+    return redirect(url_for("auth.unconfirmed"))
+
+
+@auth.route("/confirm", methods=["POST"])
+@login_required
+def resend_confirmation():
+    """Mail the confirmation link again."""
+    if current_user.confirmed:
+        return redirect(url_for("main.index"))
+    if send_confirmation(current_user).failed():
+        flash(CONFIRMATION_NOT_SENT, "danger")
+    else:
+        flash("A new confirmation email has been sent to you by email.")
+    return redirect(url_for("auth.unconfirmed"))
+
+
+@auth.route("/change-password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password, given the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        current_user.password = form.password.data
+        db.session.commit()
+        flash("Your password has been updated.")
+        return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@auth.route("/reset", methods=["GET", "POST"])
+def password_reset_request():
+    """Mail a reset link; the answer is the same whether or not the address is known."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        user = user_by_email(form.email.data)
+        if user is not None:
+            # Never ask whether it went: a different answer would tell who has an account. Failures are logged.
+            send_password_reset(user)
+        flash("If that address has an account, an email with instructions to reset your password is on its way.")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password_request.html", form=form)
+
+
+@auth.route("/reset/<token>", methods=["GET", "POST"])
+def password_reset(token: str):
+    """Choose a new password from the link in the reset email."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        if User.reset_password(token, form.password.data):
+            db.session.commit()
+            flash("Your password has been updated. You can log in with it now.")
+            return redirect(url_for("auth.login"))
+        flash("The password reset link is invalid or has expired. Please ask for a new one.", "danger")
+        return redirect(url_for("auth.password_reset_request"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@auth.route("/change-email", methods=["GET", "POST"])
+@login_required
+def change_email_request():
+    """Mail a link to the new address; the email changes only when that link is followed."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if send_email_change(current_user, form.email.data).failed():
+            flash("We could not send the email to your new address. Please try again.", "danger")
+            return redirect(url_for("auth.change_email_request"))
+        flash("An email with instructions to confirm your new email address has been sent to it.")
+        return redirect(url_for("main.index"))
+    return render_template("auth/change_email.html", form=form)
+
+
+@auth.route("/change-email/<token>")
+@login_required
+def change_email(token: str):
+    """Move the account to the new address from the link mailed there."""
+    if current_user.change_email(token):
+        db.session.commit()
+        flash("Your email address has been updated.")
+    else:
+        flash("The email change link is invalid or has expired. Please ask for a new one.", "danger")
+    return redirect(url_for("main.index"))

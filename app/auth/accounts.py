@@ -1,0 +1,44 @@
+"""Account services behind the auth views: finding users and the mails that go with an account."""
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..email import MailDelivery, external_url, send_email
+from ..extensions import db
+from ..models import User
+
+
+def user_by_email(email: str) -> User | None:
+    """The user registered with ``email``, ignoring case and surrounding spaces."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def username_taken(username: str) -> bool:
+    """Whether a user already has ``username``, ignoring case, so look-alike names cannot be registered."""
+    return db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None
+
+
+def send_confirmation(user: User) -> MailDelivery:
+    """Mail ``user`` a link that confirms the account."""
+    link = external_url("auth.confirm", token=user.generate_confirmation_token())
+    return send_email(user.email, "Confirm Your Account", "email/confirm", user=user, link=link)
+
+
+def send_password_reset(user: User) -> MailDelivery:
+    """Mail ``user`` a link to choose a new password."""
+    link = external_url("auth.password_reset", token=user.generate_reset_token())
+    return send_email(user.email, "Reset Your Password", "email/reset_password", user=user, link=link)
+
+
+def send_email_change(user: User, new_email: str) -> MailDelivery:
+    """Mail the new address a link that moves ``user``'s account to it."""
+    link = external_url("auth.change_email", token=user.generate_email_change_token(new_email))
+    return send_email(new_email, "Confirm Your Email Address", "email/change_email", user=user, link=link)
+
+
+def notify_admin_of_new_user(user: User) -> MailDelivery | None:
+    """Tell the administrator (``FLASKY_ADMIN``), if one is configured, that ``user`` registered."""
+    admin = current_app.config["FLASKY_ADMIN"]
+    if not admin:
+        return None
+    return send_email(admin, "New User", "email/new_user", user=user)
