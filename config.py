@@ -58,6 +58,9 @@ class Config:
     FLASKY_API_MAX_CONTENT_LENGTH = env_int("FLASKY_API_MAX_CONTENT_LENGTH", 64 * 1024)
     MAX_CONTENT_LENGTH = env_int("FLASKY_MAX_CONTENT_LENGTH", 1024 * 1024)
     FLASKY_SLOW_DB_QUERY_TIME = float(os.environ.get("FLASKY_SLOW_DB_QUERY_TIME", 0.5))
+    # On for load runs: X-DB-Queries / X-DB-Time headers and every statement written to FLASKY_SQL_PROFILE_DIR.
+    FLASKY_PROFILE_SQL = env_bool("FLASKY_PROFILE_SQL")
+    FLASKY_SQL_PROFILE_DIR = os.environ.get("FLASKY_SQL_PROFILE_DIR", "sql-profile")
     # scrypt with N=2**17 meets OWASP ASVS 5.0 11.4.2; Werkzeug's default N=2**15 does not.
     FLASKY_PASSWORD_HASH_METHOD = os.environ.get("FLASKY_PASSWORD_HASH_METHOD", "scrypt:131072:8:1")
 

@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import config
 
 from .extensions import csrf, db, limiter, login_manager, mail, migrate, moment
+from .profiling import init_profiling
 from .security import init_security
 
 # Found from the package, so `flask db` and `flask deploy` work from any directory.
@@ -30,6 +31,7 @@ def create_app(config_name: str = "default") -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     init_security(app)
+    init_profiling(app)
 
     from .api import api as api_blueprint
     from .auth import auth as auth_blueprint
