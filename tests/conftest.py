@@ -4,11 +4,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app import create_app
+from app import create_app, tasks
 from app.extensions import db as _db
 from app.models import Role
 from tests.mailserver import MailServer, finish_deliveries, use_mail_server
 from tests.services import unavailable
+from tests.taskqueue import empty_test_redis
 
 _prepared_schemas: set[str] = set()
 
@@ -100,3 +101,12 @@ class AuthActions:
 def auth(client):
     """``auth.login(email=..., password="cat")`` and ``auth.logout()`` for the ``client`` fixture."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def task_queue(app):
+    """The app with ``REDIS_URL`` set to an emptied test Redis database; returns the app's task queue."""
+    app.config["REDIS_URL"] = empty_test_redis()
+    yield tasks.task_queue()
+    app.extensions.pop("redis").connection_pool.disconnect()
+    empty_test_redis()
