@@ -47,6 +47,8 @@ class EditProfileAdminForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.role.choices = [(role.id, role.name) for role in db.session.scalars(select(Role).order_by(Role.name))]
         self.user = user
+        if not self.is_submitted():
+            self.role.data = user.role_id
 
     def validate_email(self, field: StringField) -> None:
         if field.data != self.user.email and _taken(User.email, field.data):

@@ -46,7 +46,7 @@ def comment_counts(posts: Iterable[Post]) -> dict[int, int]:
         select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids)).group_by(Comment.post_id)
     )
     counts = dict.fromkeys(ids, 0)
-    counts.update(dict(rows.tuples()))
+    counts.update(dict(rows.all()))
     return counts
 
 

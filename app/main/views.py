@@ -110,7 +110,7 @@ def edit_profile() -> str | Response:
 def edit_profile_admin(id: int) -> str | Response:
     """An administrator edits any user's account and profile."""
     user = db.get_or_404(User, id)
-    form = EditProfileAdminForm(user=user, obj=user, role=user.role_id)
+    form = EditProfileAdminForm(user=user, obj=user)
     if form.validate_on_submit():
         user.email = form.email.data
         user.avatar_hash = user.gravatar_hash()

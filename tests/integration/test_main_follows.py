@@ -1,0 +1,122 @@
+"""Following and unfollowing, and the lists of followers and followed users."""
+
+from datetime import timedelta
+
+from app.models import User, utcnow
+from tests.factories import FollowFactory, UserFactory
+from tests.login import log_in_as
+
+
+def follows(follower_id: int, followed_id: int, db) -> bool:
+    return db.session.get(User, follower_id).is_following(db.session.get(User, followed_id))
+
+
+def test_following_a_user(client, db):
+    reader = UserFactory()
+    author = UserFactory()
+    log_in_as(client, reader)
+    response = client.post(f"/follow/{author.username}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/user/{author.username}"
+    page = client.get(response.headers["Location"]).text
+    assert f"You are now following {author.username}." in page
+    assert 'follower-count">1<' in page
+    assert follows(reader.id, author.id, db)
+
+
+def test_following_twice_says_so(client, db):
+    follow = FollowFactory()
+    log_in_as(client, follow.follower)
+    response = client.post(f"/follow/{follow.followed.username}", follow_redirects=True)
+    assert "You are already following this user." in response.text
+
+
+def test_following_an_unknown_user_is_not_found(client, db):
+    log_in_as(client, UserFactory())
+    assert client.post("/follow/nobody").status_code == 404
+
+
+def test_unfollowing_a_user(client, db):
+    follow = FollowFactory()
+    reader_id, author = follow.follower.id, follow.followed
+    log_in_as(client, follow.follower)
+    response = client.post(f"/unfollow/{author.username}")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).text
+    assert f"You are not following {author.username} anymore." in page
+    assert not follows(reader_id, author.id, db)
+
+
+def test_unfollowing_someone_not_followed_says_so(client, db):
+    other = UserFactory()
+    log_in_as(client, UserFactory())
+    response = client.post(f"/unfollow/{other.username}", follow_redirects=True)
+    assert "You are not following this user." in response.text
+
+
+def test_users_cannot_unfollow_themselves(client, db):
+    user = UserFactory()
+    log_in_as(client, user)
+    response = client.post(f"/unfollow/{user.username}", follow_redirects=True)
+    assert "You cannot unfollow yourself." in response.text
+    assert follows(user.id, user.id, db)
+
+
+def test_unfollowing_an_unknown_user_is_not_found(client, db):
+    log_in_as(client, UserFactory())
+    assert client.post("/unfollow/nobody").status_code == 404
+
+
+def test_follow_and_unfollow_refuse_get(client, db):
+    user = UserFactory()
+    log_in_as(client, UserFactory())
+    assert client.get(f"/follow/{user.username}").status_code == 405
+    assert client.get(f"/unfollow/{user.username}").status_code == 405
+
+
+def test_followers_list_hides_the_self_follow(client, db):
+    user = UserFactory()
+    fans = UserFactory.create_batch(2)
+    for fan in fans:
+        FollowFactory(follower=fan, followed=user)
+    response = client.get(f"/followers/{user.username}")
+    assert response.status_code == 200
+    page = response.text
+    assert "Followers of" in page
+    for fan in fans:
+        assert f'href="/user/{fan.username}"' in page
+        assert fan.avatar_hash in page
+    assert page.count("<tr>") == 1 + len(fans)
+
+
+def test_followed_list_shows_who_a_user_follows(client, db):
+    user = UserFactory()
+    idol = UserFactory()
+    FollowFactory(follower=user, followed=idol)
+    page = client.get(f"/followed-by/{user.username}").text
+    assert "Followed by" in page
+    assert f'href="/user/{idol.username}"' in page
+    assert page.count("<tr>") == 2
+
+
+def test_empty_followers_list_says_nobody(client, db):
+    page = client.get(f"/followers/{UserFactory().username}").text
+    assert "Nobody yet." in page
+
+
+def test_followers_are_paginated_newest_first(app, client, db):
+    app.config["FLASKY_FOLLOWERS_PER_PAGE"] = 2
+    user = UserFactory()
+    start = utcnow()
+    for minute, name in enumerate(["oldfan", "midfan", "newfan"]):
+        FollowFactory(follower=UserFactory(username=name), followed=user, timestamp=start + timedelta(minutes=minute))
+    first = client.get(f"/followers/{user.username}").text
+    assert first.index("newfan") < first.index("midfan")
+    assert "oldfan" not in first
+    assert f'href="/followers/{user.username}?page=2"' in first
+    assert "oldfan" in client.get(f"/followers/{user.username}?page=2").text
+
+
+def test_follow_lists_of_unknown_users_are_not_found(client, db):
+    assert client.get("/followers/nobody").status_code == 404
+    assert client.get("/followed-by/nobody").status_code == 404
