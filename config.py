@@ -56,6 +56,14 @@ class Config:
     FLASKY_COMMENTS_PER_PAGE = env_int("FLASKY_COMMENTS_PER_PAGE", 30)
     FLASKY_API_TOKEN_EXPIRATION = env_int("FLASKY_API_TOKEN_EXPIRATION", 3600)
     FLASKY_API_MAX_CONTENT_LENGTH = env_int("FLASKY_API_MAX_CONTENT_LENGTH", 64 * 1024)
+    # Conduit (RealWorld) API at /api: "open" registration makes confirmed users at once; "closed" refuses it.
+    FLASKY_CONDUIT_REGISTRATION = os.environ.get("FLASKY_CONDUIT_REGISTRATION", "open")
+    FLASKY_CONDUIT_TOKEN_EXPIRATION = env_int("FLASKY_CONDUIT_TOKEN_EXPIRATION", 24 * 3600)
+    FLASKY_CONDUIT_MAX_LIMIT = env_int("FLASKY_CONDUIT_MAX_LIMIT", 100)
+    # Browser origins allowed to call /api/, comma-separated, or "*"; none by default (same origin only).
+    FLASKY_CORS_ORIGINS = [
+        origin.strip() for origin in os.environ.get("FLASKY_CORS_ORIGINS", "").split(",") if origin.strip()
+    ]
     MAX_CONTENT_LENGTH = env_int("FLASKY_MAX_CONTENT_LENGTH", 1024 * 1024)
     FLASKY_SLOW_DB_QUERY_TIME = float(os.environ.get("FLASKY_SLOW_DB_QUERY_TIME", 0.5))
     # On for load runs: X-DB-Queries / X-DB-Time headers and every statement written to FLASKY_SQL_PROFILE_DIR.

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config
 
-from .extensions import csrf, db, limiter, login_manager, mail, migrate, moment
+from .extensions import cors, csrf, db, limiter, login_manager, mail, migrate, moment
 from .profiling import init_profiling
 from .security import init_security
 
@@ -36,6 +36,7 @@ def create_app(config_name: str = "default") -> Flask:
     from .api import api as api_blueprint
     from .auth import auth as auth_blueprint
     from .cli import register_commands
+    from .conduit import conduit as conduit_blueprint
     from .errors import register_error_handlers
     from .health import health as health_blueprint
     from .main import main as main_blueprint
@@ -45,6 +46,8 @@ def create_app(config_name: str = "default") -> Flask:
     app.register_blueprint(health_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+    app.register_blueprint(conduit_blueprint, url_prefix="/api")
+    cors.init_app(app, resources={r"/api/*": {"origins": app.config["FLASKY_CORS_ORIGINS"]}})
     register_commands(app)
     app.cli.add_command(worker_command)
     register_error_handlers(app)

@@ -6,6 +6,8 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .conduit.errors import http_error_response as conduit_error_response
+from .conduit.errors import wants_conduit_errors
 from .extensions import db
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ def json_error(status: int, message: str, error: str | None = None) -> Response:
 def handle_http_exception(error: HTTPException) -> Response:
     """Render an HTTP error as JSON or as the HTML error page, keeping its headers."""
     status = error.code or 500
+    if wants_conduit_errors():
+        return conduit_error_response(error)
     if wants_json():
         response = json_error(status, error.description or status_phrase(status))
     else:

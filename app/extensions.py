@@ -1,5 +1,6 @@
 """Every Flask extension object, created unbound and initialised in ``create_app``."""
 
+from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -27,4 +28,5 @@ login_manager.login_message_category = "info"
 mail = Mail()
 moment = Moment()
 csrf = CSRFProtect()
+cors = CORS()
 limiter = Limiter(key_func=get_remote_address)

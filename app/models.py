@@ -2,14 +2,16 @@
 
 import functools
 import hashlib
+import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, has_app_context, url_for
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, Select, String, Text, event, func, select
-from sqlalchemy.orm import DynamicMapped, Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Select, String, Text, event, func, or_, select
+from sqlalchemy.orm import DynamicMapped, Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .exceptions import ValidationError
@@ -18,6 +20,9 @@ from .markdown import render_markdown
 from .tokens import generate_token, load_token
 
 LAST_SEEN_INTERVAL = timedelta(minutes=1)
+TITLE_LENGTH = 200
+SLUG_LENGTH = 255
+TAG_LENGTH = 64
 
 
 def utcnow() -> datetime:
@@ -125,6 +130,7 @@ class User(UserMixin, db.Model):
     member_since: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     avatar_hash: Mapped[str | None] = mapped_column(String(32))
+    image: Mapped[str | None] = mapped_column(String(512))
 
     # Setting a role leaves Role.users alone, so a user built but never added cannot make autoflush warn.
     role: Mapped[Role | None] = relationship(back_populates="users", sync_backref=False)
@@ -379,11 +385,45 @@ class Post(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     author: Mapped[User | None] = relationship(back_populates="posts")
     comments: DynamicMapped["Comment"] = relationship(
         back_populates="post", lazy="dynamic", cascade="all, delete-orphan"
     )
+    tag_links: Mapped[list["PostTag"]] = relationship(order_by="PostTag.position", cascade="all, delete-orphan")
+    favorites: DynamicMapped["Favorite"] = relationship(lazy="dynamic", cascade="all, delete-orphan")
+
+    @property
+    def tag_names(self) -> list[str]:
+        """The post's tags, in the order they were given."""
+        return [link.tag.name for link in self.tag_links]
+
+    @tag_names.setter
+    def tag_names(self, names: Iterable[str]) -> None:
+        names = Tag.clean_names(names)
+        kept = {link.tag.name: link for link in self.tag_links}
+        tags = Tag.named(name for name in names if name not in kept)
+        links = [kept.get(name) or PostTag(tag=tags[name]) for name in names]
+        for position, link in enumerate(links):
+            link.position = position
+        self.tag_links = links
+
+    def is_favorited_by(self, user: User) -> bool:
+        return self.favorites.filter_by(user_id=user.id).first() is not None
+
+    def favorite(self, user: User) -> None:
+        """Add ``user``'s favorite; favoriting twice counts once."""
+        if not self.is_favorited_by(user):
+            self.favorites.append(Favorite(user_id=user.id))
+
+    def unfavorite(self, user: User) -> None:
+        favorite = self.favorites.filter_by(user_id=user.id).first()
+        if favorite is not None:
+            db.session.delete(favorite)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -453,3 +493,111 @@ def _body_from_json(data: Any, kind: str) -> str:
 @event.listens_for(Comment.body, "set")
 def _render_body(target: Post | Comment, value: str | None, oldvalue: Any, initiator: Any) -> None:
     target.body_html = render_markdown(value)
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TAG_LENGTH), unique=True)
+
+    @staticmethod
+    def clean_names(names: Iterable[str]) -> list[str]:
+        """Strip each name and drop blanks and repeats, keeping the order; refuse names that are too long."""
+        cleaned: list[str] = []
+        for name in (name.strip() for name in names):
+            if len(name) > TAG_LENGTH:
+                raise ValidationError(f"tags must be at most {TAG_LENGTH} characters")
+            if name and name not in cleaned:
+                cleaned.append(name)
+        return cleaned
+
+    @staticmethod
+    def split(text: str | None) -> list[str]:
+        """The tags typed in one comma-separated field, cleaned."""
+        return Tag.clean_names((text or "").split(","))
+
+    @staticmethod
+    def named(names: Iterable[str]) -> dict[str, "Tag"]:
+        """The tags with these names, created when they do not exist yet."""
+        wanted = list(names)
+        if not wanted:
+            return {}
+        # Pending tags count too: a post being built must not be flushed half-made to look for them.
+        tags = {obj.name: obj for obj in db.session.new if isinstance(obj, Tag) and obj.name in wanted}
+        with db.session.no_autoflush:
+            tags.update((tag.name, tag) for tag in db.session.scalars(select(Tag).where(Tag.name.in_(wanted))))
+        for name in wanted:
+            tags.setdefault(name, Tag(name=name))
+        return tags
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name!r}>"
+
+
+class PostTag(db.Model):
+    """A tag on a post, at its place in the post's list of tags."""
+
+    __tablename__ = "post_tags"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    tag: Mapped[Tag] = relationship(lazy="joined")
+
+
+class Favorite(db.Model):
+    """A user's favorite post."""
+
+    __tablename__ = "favorites"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, index=True)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def title_from_body(body: str | None) -> str:
+    """A title for a post written without one: its first non-blank line, without Markdown heading marks."""
+    for line in (body or "").splitlines():
+        text = line.strip().lstrip("#").strip()
+        if text:
+            return text[:TITLE_LENGTH]
+    return "Untitled"
+
+
+def slugify(title: str) -> str:
+    """The URL form of a title: lower-case words joined by hyphens."""
+    slug = re.sub(r"[\W_]+", "-", title.lower()).strip("-")
+    return slug[: SLUG_LENGTH - 12].strip("-") or "post"
+
+
+def unique_slug(session: Session, title: str, taken: set[str]) -> str:
+    """A slug for ``title`` that no post has and that is not in ``taken``: ``title``, ``title-2``, ``title-3``..."""
+    base = slugify(title)
+    with session.no_autoflush:
+        existing = set(session.scalars(select(Post.slug).where(or_(Post.slug == base, Post.slug.like(f"{base}-%")))))
+    existing |= taken
+    slug, number = base, 1
+    while slug in existing:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@event.listens_for(Session, "before_flush")
+def _complete_posts(session: Session, flush_context: Any, instances: Any) -> None:
+    """Give every post a title (from its first line when it has none); new posts get a slug that never changes."""
+    taken: set[str] = set()
+    for post in [obj for obj in session.dirty if isinstance(obj, Post)]:
+        if not (post.title or "").strip():
+            post.title = title_from_body(post.body)
+    for post in [obj for obj in session.new if isinstance(obj, Post)]:
+        if not (post.title or "").strip():
+            post.title = title_from_body(post.body)
+        if post.timestamp is None:
+            post.timestamp = utcnow()
+        if post.updated_at is None:
+            post.updated_at = post.timestamp
+        if not post.slug:
+            post.slug = unique_slug(session, post.title, taken)
+        taken.add(post.slug)

@@ -4,7 +4,7 @@ import factory
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Comment, Follow, Post, Role, User
+from app.models import Comment, Favorite, Follow, Post, Role, Tag, User
 
 
 def role_named(name: str) -> Role:
@@ -71,3 +71,18 @@ class FollowFactory(BaseFactory):
 
     follower = factory.SubFactory(UserFactory)
     followed = factory.SubFactory(UserFactory)
+
+
+class TagFactory(BaseFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+class FavoriteFactory(BaseFactory):
+    class Meta:
+        model = Favorite
+
+    user_id = factory.LazyFunction(lambda: UserFactory().id)
+    post_id = factory.LazyFunction(lambda: PostFactory().id)
