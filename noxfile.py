@@ -44,3 +44,32 @@ def lint(session: nox.Session) -> None:
     session.install(*CONSTRAINTS, "ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def load(session: nox.Session) -> None:
+    """Locust load run on a large data set under gunicorn, with a slow-query report in reports/load-<timestamp>/.
+
+    Options as posargs (``nox -s load -- --users 100 --run-time 5m``) or LOAD_* variables; see
+    ``python -m tests.load.run --help``. LOAD_DATABASE_URL picks the database (default: a SQLite file).
+    """
+    install(session)
+    session.run("python", "-m", "tests.load.run", *session.posargs)
+
+
+@nox.session
+def load_smoke(session: nox.Session) -> None:
+    """The load profiles for about 20 seconds on a small data set: zero failures expected."""
+    install(session)
+    session.run("pytest", "tests/load", "-m", "load_smoke", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Requests/s, latency percentiles and SQL queries per request of the main pages and API lists.
+
+    Options as posargs (``nox -s bench -- --engines postgresql --sizes 1000``);
+    see ``python -m tests.load.bench --help``.
+    """
+    install(session)
+    session.run("python", "-m", "tests.load.bench", *session.posargs)
