@@ -1,0 +1,103 @@
+"""Pages load what they show in a fixed number of SQL statements, however many items they list."""
+
+import pytest
+
+from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
+from tests.login import log_in_as
+from tests.querycount import count_queries
+
+FULL_PAGE = 20
+
+
+@pytest.fixture
+def small_pages(app):
+    """Pages of 20 items whatever the environment says, so a 'full page' means the same everywhere."""
+    for setting in ("FLASKY_POSTS_PER_PAGE", "FLASKY_COMMENTS_PER_PAGE", "FLASKY_FOLLOWERS_PER_PAGE"):
+        app.config[setting] = FULL_PAGE
+
+
+def posts_with_comments(count: int, author=None) -> list:
+    """``count`` posts, each by its own author (unless given) and with two comments by other users."""
+    posts = [PostFactory(author=author) if author else PostFactory() for _ in range(count)]
+    for post in posts:
+        CommentFactory.create_batch(2, post=post)
+    return posts
+
+
+def get_counting(client, url: str):
+    with count_queries() as log:
+        response = client.get(url)
+    assert response.status_code == 200
+    return log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_home_page_for_a_visitor(client, db, small_pages, count):
+    posts_with_comments(count)
+    log = get_counting(client, "/")
+    # posts total, the page of posts with authors, the comment counts
+    assert log.count == 3, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_home_page_followed_tab_for_a_user(client, db, small_pages, count):
+    reader = UserFactory()
+    for post in posts_with_comments(count):
+        FollowFactory(follower=reader, followed=post.author)
+    log_in_as(client, reader)
+    client.set_cookie("show_followed", "1")
+    log = get_counting(client, "/")
+    assert log.count == 5, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_profile_page(client, db, small_pages, count):
+    author = UserFactory()
+    posts_with_comments(count, author=author)
+    FollowFactory(followed=author)
+    log = get_counting(client, f"/user/{author.username}")
+    assert log.count == 6, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_profile_page_for_a_logged_in_visitor(client, db, small_pages, count):
+    author = UserFactory()
+    posts_with_comments(count, author=author)
+    log_in_as(client, UserFactory())
+    log = get_counting(client, f"/user/{author.username}")
+    assert log.count == 10, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_post_page(client, db, small_pages, count):
+    post = PostFactory()
+    CommentFactory.create_batch(count, post=post)
+    log_in_as(client, UserFactory())
+    log = get_counting(client, f"/post/{post.id}")
+    assert log.count == 5, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_followers_page(client, db, small_pages, count):
+    user = UserFactory()
+    for _ in range(count):
+        FollowFactory(followed=user)
+    log = get_counting(client, f"/followers/{user.username}")
+    assert log.count == 3, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_followed_by_page(client, db, small_pages, count):
+    user = UserFactory()
+    for _ in range(count):
+        FollowFactory(follower=user)
+    log = get_counting(client, f"/followed-by/{user.username}")
+    assert log.count == 3, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_moderation_page(client, db, small_pages, count):
+    CommentFactory.create_batch(count)
+    log_in_as(client, UserFactory(moderator=True))
+    log = get_counting(client, "/moderate")
+    assert log.count == 4, log
