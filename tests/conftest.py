@@ -20,6 +20,8 @@ def app():
     app = create_app("testing")
     with app.app_context():
         yield app
+        # Each app has its own engine: close its pooled connections now, not whenever it is collected.
+        _db.engine.dispose()
 
 
 def _prepare_schema(url: str) -> None:
