@@ -310,7 +310,8 @@ class User(UserMixin, db.Model):
             .order_by(Post.timestamp.desc(), Post.id.desc())
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, post_count: int | None = None) -> dict[str, Any]:
+        """The API representation; pass ``post_count`` when it was loaded with others, to save a query."""
         return {
             "url": url_for("api.get_user", id=self.id),
             "username": self.username,
@@ -318,7 +319,7 @@ class User(UserMixin, db.Model):
             "last_seen": isoformat_utc(self.last_seen),
             "posts_url": url_for("api.get_user_posts", id=self.id),
             "followed_posts_url": url_for("api.get_user_followed_posts", id=self.id),
-            "post_count": self.posts.count(),
+            "post_count": self.posts.count() if post_count is None else post_count,
         }
 
     def __repr__(self) -> str:
@@ -425,7 +426,8 @@ class Post(db.Model):
         if favorite is not None:
             db.session.delete(favorite)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, comment_count: int | None = None) -> dict[str, Any]:
+        """The API representation; pass ``comment_count`` when it was loaded with others, to save a query."""
         return {
             "url": url_for("api.get_post", id=self.id),
             "body": self.body,
@@ -433,7 +435,7 @@ class Post(db.Model):
             "timestamp": isoformat_utc(self.timestamp),
             "author_url": url_for("api.get_user", id=self.author_id),
             "comments_url": url_for("api.get_post_comments", id=self.id),
-            "comment_count": self.comments.count(),
+            "comment_count": self.comments.count() if comment_count is None else comment_count,
         }
 
     @staticmethod

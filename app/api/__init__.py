@@ -1,3 +1,11 @@
+"""The JSON REST API, version 1, mounted at ``/api/v1``: HTTP Basic or token authentication, no cookies, no CSRF."""
+
 from flask import Blueprint
 
-api = Blueprint("api", __name__)
+from ..extensions import csrf
+
+api = Blueprint("api", __name__, template_folder="templates", static_folder="static", static_url_path="/docs/static")
+# Clients authenticate every request with a credential, never with a session cookie, so CSRF cannot apply.
+csrf.exempt(api)
+
+from . import authentication, comments, docs, errors, posts, users  # noqa: E402, F401

@@ -1,0 +1,81 @@
+"""Every API request authenticates itself: HTTP Basic with an email and password, or with a token."""
+
+from flask import Response, current_app, g, request
+from flask_httpauth import HTTPBasicAuth
+from sqlalchemy import func, select
+
+from ..errors import json_error
+from ..extensions import db, limiter
+from ..models import User
+from ..security import auth_rate_limit
+from . import api
+from .openapi import operation
+from .schemas import TokenSchema
+
+basic_auth = HTTPBasicAuth(realm="Flasky API")
+
+# The document and the page that shows it are public, so a newcomer can learn how to authenticate.
+PUBLIC_ENDPOINTS = {"api.openapi_document", "api.docs", "api.static"}
+
+
+def unauthorized(message: str) -> Response:
+    """401 with the ``WWW-Authenticate`` challenge a client needs to retry."""
+    response = json_error(401, message)
+    response.headers["WWW-Authenticate"] = basic_auth.authenticate_header()
+    return response
+
+
+@basic_auth.verify_password
+def verify_password(email_or_token: str, password: str) -> User | None:
+    """Accept an email and password, or a token as the username with an empty password."""
+    g.token_used = password == ""
+    if not email_or_token or "\x00" in email_or_token:
+        return None
+    if g.token_used:
+        user = User.verify_auth_token(email_or_token)
+    else:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email_or_token.lower()))
+        if user is not None and not user.verify_password(password):
+            user = None
+    g.current_user = user
+    return user
+
+
+@basic_auth.error_handler
+def authentication_error(status: int) -> Response:
+    return unauthorized(
+        "Authenticate with HTTP Basic: your email and password, or a token as the username with an empty password."
+    )
+
+
+@basic_auth.login_required
+def _authenticated() -> Response | None:
+    if request.method != "OPTIONS" and not g.current_user.confirmed:
+        return json_error(403, "Your account is not confirmed: follow the link in the email we sent you.")
+    return None
+
+
+@api.before_request
+def authenticate() -> Response | None:
+    """Refuse every request that carries no valid credential; a session cookie does not count."""
+    request.max_content_length = current_app.config["FLASKY_API_MAX_CONTENT_LENGTH"]
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return _authenticated()
+
+
+@api.post("/tokens/")
+@limiter.limit(auth_rate_limit)
+@operation(
+    "Get a token",
+    tag="tokens",
+    response=TokenSchema,
+    errors=(429,),
+    description="Authenticate with your email and password; a token cannot be used to get another token.",
+)
+def get_token() -> dict[str, object] | Response:
+    """Issue a token for the user who sent their email and password."""
+    if g.token_used:
+        return unauthorized("A token cannot get another token: authenticate with your email and password.")
+    expiration = current_app.config["FLASKY_API_TOKEN_EXPIRATION"]
+    return {"token": g.current_user.generate_auth_token(expiration=expiration), "expiration": expiration}

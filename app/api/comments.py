@@ -1,0 +1,53 @@
+"""Comments: list them, read one, and comment on a post."""
+
+from typing import Any
+
+from flask import g, url_for
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Comment, Permission, Post
+from . import api
+from .openapi import operation
+from .queries import comments_page, get_or_404
+from .schemas import CommentInputSchema, CommentPageSchema, CommentSchema, PageQuerySchema
+
+
+@api.get("/comments/")
+@operation("List all comments, newest first", tag="comments", response=CommentPageSchema, query=PageQuerySchema)
+def get_comments(args: dict[str, Any]) -> dict[str, Any]:
+    statement = select(Comment).order_by(Comment.timestamp.desc(), Comment.id.desc())
+    return comments_page(statement, args, "api.get_comments")
+
+
+@api.get("/comments/<int:id>")
+@operation("Get a comment", tag="comments", response=CommentSchema)
+def get_comment(id: int) -> dict[str, Any]:
+    return get_or_404(Comment, id).to_json()
+
+
+@api.get("/posts/<int:id>/comments/")
+@operation("List a post's comments, oldest first", tag="comments", response=CommentPageSchema, query=PageQuerySchema)
+def get_post_comments(id: int, args: dict[str, Any]) -> dict[str, Any]:
+    post = get_or_404(Post, id)
+    statement = select(Comment).where(Comment.post_id == post.id).order_by(Comment.timestamp.asc(), Comment.id.asc())
+    return comments_page(statement, args, "api.get_post_comments", id=id)
+
+
+@api.post("/posts/<int:id>/comments/")
+@operation(
+    "Comment on a post",
+    tag="comments",
+    response=CommentSchema,
+    status=201,
+    body=CommentInputSchema,
+    permission=Permission.COMMENT,
+)
+def new_post_comment(id: int, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    post = get_or_404(Post, id)
+    comment = Comment.from_json(data)
+    comment.author = g.current_user
+    comment.post = post
+    db.session.add(comment)
+    db.session.commit()
+    return comment.to_json(), 201, {"Location": url_for("api.get_comment", id=comment.id, _external=True)}

@@ -1,0 +1,66 @@
+"""Fetching resources for the API: one lookup per resource, and pages in a fixed number of queries."""
+
+from typing import Any, TypeVar
+
+from flask import abort, current_app, url_for
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+
+from ..extensions import db
+from ..models import Comment, Post
+from .schemas import MAX_ID
+
+Model = TypeVar("Model", bound=db.Model)
+
+
+def get_or_404(model: type[Model], id: int) -> Model:
+    """The ``model`` row with ``id``, or a 404 that names what was missing."""
+    instance = db.session.get(model, id) if id <= MAX_ID else None
+    if instance is None:
+        abort(404, f"There is no {model.__name__.lower()} {id}.")
+    return instance
+
+
+def paginate(statement: Select, args: dict[str, Any], default_per_page: str) -> Pagination:
+    """The page ``args`` ask for: an empty page past the last, never a 404."""
+    per_page = args.get("per_page") or current_app.config[default_per_page]
+    return db.paginate(statement, page=args["page"], per_page=per_page, error_out=False, count=True)
+
+
+def page_links(pagination: Pagination, endpoint: str, **view_args: Any) -> dict[str, Any]:
+    """The ``prev``, ``next`` and ``count`` every list carries."""
+    per_page = pagination.per_page
+    return {
+        "prev": url_for(endpoint, page=pagination.prev_num, per_page=per_page, **view_args)
+        if pagination.has_prev
+        else None,
+        "next": url_for(endpoint, page=pagination.next_num, per_page=per_page, **view_args)
+        if pagination.has_next
+        else None,
+        "count": pagination.total,
+    }
+
+
+def comment_counts(posts: list[Post]) -> dict[int, int]:
+    """How many comments each post has, in one grouped query."""
+    rows = db.session.execute(
+        select(Comment.post_id, func.count())
+        .where(Comment.post_id.in_([post.id for post in posts]))
+        .group_by(Comment.post_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def posts_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
+    """A page of posts with their comment counts, in three queries however long the page."""
+    pagination = paginate(statement, args, "FLASKY_POSTS_PER_PAGE")
+    counts = comment_counts(pagination.items)
+    posts = [post.to_json(comment_count=counts.get(post.id, 0)) for post in pagination.items]
+    return {"posts": posts, **page_links(pagination, endpoint, **view_args)}
+
+
+def comments_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
+    """A page of comments, in two queries however long the page."""
+    pagination = paginate(statement, args, "FLASKY_COMMENTS_PER_PAGE")
+    comments = [comment.to_json() for comment in pagination.items]
+    return {"comments": comments, **page_links(pagination, endpoint, **view_args)}
