@@ -488,7 +488,17 @@ def _body_from_json(data: Any, kind: str) -> str:
         raise ValidationError(f"The {kind}'s 'body' must be a string.")
     if not body.strip():
         raise ValidationError(f"The {kind}'s 'body' must not be empty.")
+    if "\x00" in body or _has_lone_surrogate(body):
+        raise ValidationError(f"The {kind}'s 'body' must be text without NUL characters or unpaired surrogates.")
     return body
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @event.listens_for(Post.body, "set")
