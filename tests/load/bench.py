@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import requests
@@ -21,7 +20,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.models import Comment, Post, User
 from tests.load.harness import ROOT, DataSet, default_workers, driver_url, ensure_dataset, gunicorn
-from tests.load.locustfile import PASSWORD, csrf_token
+from tests.load.site import PASSWORD, PlainHttpCookieJar, csrf_token
 
 READER = "demo@example.com"
 SIZE_LABELS = {1_000: "1k", 10_000: "10k", 100_000: "100k"}
@@ -88,7 +87,7 @@ def scenarios(url: str) -> list[Scenario]:
 def member_cookies(base_url: str) -> dict[str, str]:
     """Cookies of a logged-in session of the reader with the Followed tab chosen, through the real forms."""
     session = requests.Session()
-    session.cookies.set_policy(DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
+    session.cookies = PlainHttpCookieJar()
     token = csrf_token(session.get(f"{base_url}/auth/login").text)
     response = session.post(f"{base_url}/auth/login", data={"email": READER, "password": PASSWORD, "csrf_token": token})
     response.raise_for_status()

@@ -261,7 +261,14 @@ def run_locust(
     if html is not None:
         command += ["--html", str(html)]
     with open(csv_prefix.parent / "locust.log", "ab") as log:
-        completed = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, timeout=timeout)  # noqa: S603
+        completed = subprocess.run(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=timeout,
+        )
     return completed.returncode
 
 
