@@ -34,6 +34,14 @@ QUERIES_HEADER = "X-DB-Queries"
 TIME_HEADER = "X-DB-Time"
 NO_ENDPOINT = "(none)"
 START_TIME_KEY = "flasky_statement_started"
+PARAMETERS_LOGGED = 2000
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters)"
 
 
 @dataclass
@@ -70,11 +78,14 @@ class SqlProfiler:
         duration = time.perf_counter() - conn.info[START_TIME_KEY]
         in_request = has_request_context()
         endpoint = (request.endpoint or NO_ENDPOINT) if in_request else NO_ENDPOINT
+        if executemany:
+            # A bulk insert's thousands of rows would swamp the log: its first row stands for them all.
+            parameters = parameters[0] if parameters else parameters
         if duration >= self.app.config["FLASKY_SLOW_DB_QUERY_TIME"]:
             self.app.logger.warning(
                 "Slow query: %s\nParameters: %s\nDuration: %.6f s\nEndpoint: %s",
                 statement,
-                parameters,
+                shorten(repr(parameters), PARAMETERS_LOGGED),
                 duration,
                 endpoint,
             )

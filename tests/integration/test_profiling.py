@@ -4,12 +4,12 @@ import json
 import logging
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from werkzeug.test import Client
 
 from app import profiling
 from app.extensions import db
-from app.models import User
+from app.models import Role, User
 from app.profiling import (
     NO_ENDPOINT,
     QUERIES_HEADER,
@@ -149,6 +149,28 @@ def test_slow_query_is_logged_with_statement_parameters_duration_and_endpoint(cl
     assert "'ada'" in lookup
     assert "Duration: " in lookup
     assert lookup.endswith("Endpoint: lookup")
+
+
+def test_slow_bulk_insert_logs_its_first_row_cut_short(db, app, caplog):
+    app.config["FLASKY_SLOW_DB_QUERY_TIME"] = 0
+    rows = [{"name": f"{'x' * 3000}{n}", "permissions": 0} for n in range(3)]
+
+    with caplog.at_level(logging.WARNING):
+        db.session.execute(insert(Role), rows)
+
+    [message] = [record.getMessage() for record in caplog.records if "INSERT INTO roles" in record.getMessage()]
+    assert "x" * 100 in message
+    assert "more characters)" in message
+    assert len(message) < 3000
+
+
+def test_bulk_insert_is_recorded_with_its_first_row(db, profile_dir, profiler):
+    db.session.execute(insert(Role), [{"name": "first", "permissions": 0}, {"name": "second", "permissions": 0}])
+
+    [entry] = [r for r in recorded(profiler, profile_dir) if r["statement"].startswith("INSERT INTO roles")]
+
+    assert "first" in json.dumps(entry["parameters"])
+    assert "second" not in json.dumps(entry["parameters"])
 
 
 def test_fast_query_is_not_logged(client, app, caplog):
