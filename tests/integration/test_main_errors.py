@@ -47,7 +47,7 @@ def test_method_not_allowed_as_html_and_json(client, db):
     url = f"/moderate/disable/{comment.id}"
     response = client.get(url, headers=HTML)
     assert_html_error(response, 405, "does not accept this kind of request")
-    assert response.headers["Allow"] == "OPTIONS, POST"
+    assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
     assert_json_error(client.get(url, headers=JSON), 405, "method not allowed")
 
 
