@@ -9,7 +9,7 @@ from werkzeug.test import Client
 
 from app import profiling
 from app.extensions import db
-from app.models import Role, User
+from app.models import Comment, Role, User
 from app.profiling import (
     NO_ENDPOINT,
     QUERIES_HEADER,
@@ -153,12 +153,12 @@ def test_slow_query_is_logged_with_statement_parameters_duration_and_endpoint(cl
 
 def test_slow_bulk_insert_logs_its_first_row_cut_short(db, app, caplog):
     app.config["FLASKY_SLOW_DB_QUERY_TIME"] = 0
-    rows = [{"name": f"{'x' * 3000}{n}", "permissions": 0} for n in range(3)]
+    rows = [{"body": f"{'x' * 3000}{n}"} for n in range(3)]
 
     with caplog.at_level(logging.WARNING):
-        db.session.execute(insert(Role), rows)
+        db.session.execute(insert(Comment), rows)
 
-    [message] = [record.getMessage() for record in caplog.records if "INSERT INTO roles" in record.getMessage()]
+    [message] = [record.getMessage() for record in caplog.records if "INSERT INTO comments" in record.getMessage()]
     assert "x" * 100 in message
     assert "more characters)" in message
     assert len(message) < 3000
