@@ -1,0 +1,86 @@
+"""Conduit's error shape everywhere under /api/ but API v1, and CORS for browser front ends."""
+
+import pytest
+
+import config
+from app import create_app
+from app.conduit import queries
+
+from .shapes import errors
+
+
+def test_an_unknown_url_under_api_answers_in_conduit_shape(api, db):
+    response = api.get("/api/no/such/thing")
+
+    assert response.status_code == 404
+    assert errors(response) == {"resource": ["not found"]}
+
+
+def test_a_wrong_method_answers_in_conduit_shape_with_allow(api, db):
+    response = api.client.patch("/api/tags")
+
+    assert response.status_code == 405
+    assert errors(response) == {"method": ["not allowed"]}
+    assert "GET" in response.headers["Allow"]
+
+
+def test_api_v1_keeps_its_own_error_shape(api, db):
+    response = api.get("/api/v1/no/such/thing")
+
+    assert response.status_code == 404
+    assert set(response.get_json()) == {"error", "message"}
+
+
+def test_api_v1_routes_still_answer(api, db):
+    assert api.get("/api/v1/posts/").status_code != 404
+
+
+def test_an_unexpected_failure_answers_500_in_conduit_shape(api, db, monkeypatch):
+    def broken() -> list[str]:
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr(queries, "popular_tags", broken)
+
+    response = api.get("/api/tags")
+
+    assert response.status_code == 500
+    assert errors(response) == {"request": ["internal server error"]}
+
+
+@pytest.fixture
+def cors_app(monkeypatch):
+    """An application that lets one origin's pages call the API."""
+    monkeypatch.setattr(config.TestingConfig, "FLASKY_CORS_ORIGINS", ["https://conduit.example"])
+    return create_app("testing")
+
+
+def test_an_allowed_origin_may_read_api_responses(cors_app, db):
+    response = cors_app.test_client().get("/api/tags", headers={"Origin": "https://conduit.example"})
+
+    assert response.headers["Access-Control-Allow-Origin"] == "https://conduit.example"
+
+
+def test_a_preflight_from_an_allowed_origin_allows_the_token_header(cors_app, db):
+    response = cors_app.test_client().options(
+        "/api/articles",
+        headers={
+            "Origin": "https://conduit.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+        },
+    )
+
+    assert response.headers["Access-Control-Allow-Origin"] == "https://conduit.example"
+    assert "authorization" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_other_origins_get_no_cors_headers(cors_app, db):
+    response = cors_app.test_client().get("/api/tags", headers={"Origin": "https://evil.example"})
+
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_no_origin_is_allowed_by_default(api, db):
+    response = api.get("/api/tags", headers={"Origin": "https://conduit.example"})
+
+    assert "Access-Control-Allow-Origin" not in response.headers
