@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, has_app_context, url_for
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, Select, String, Text, event, func, or_, select
+from sqlalchemy import ForeignKey, Index, Select, String, Text, event, func, or_, select
 from sqlalchemy.orm import DynamicMapped, Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -380,6 +380,8 @@ def load_user(user_id: str) -> User | None:
 
 class Post(db.Model):
     __tablename__ = "posts"
+    # Newest-first pages read (timestamp, id) in index order; a deferred join on it keeps deep pages fast.
+    __table_args__ = (Index("ix_posts_timestamp_id", "timestamp", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(Text)
