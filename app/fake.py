@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .markdown import render_markdown
-from .models import Comment, Follow, Post, Role, User, gravatar_hash, password_hash_method, utcnow
+from .models import Comment, Follow, Post, Role, User, gravatar_hash, password_hash_method, slugify, utcnow
 
 DEMO_PASSWORD = "flasky-demo"
 DEMO_ACCOUNTS = (
@@ -45,6 +45,29 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
     for batch in _batches(rows):
         ids.extend(db.session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), batch))
     return ids
+
+
+def _titles(fake: Faker, count: int) -> list[str]:
+    """A pool of post titles."""
+    return [fake.sentence(nb_words=fake.random_int(3, 7)).rstrip(".") for _ in range(count)]
+
+
+class _Slugs:
+    """Slugs as the application makes them (``title``, ``title-2``...), counted in memory so bulk inserts stay fast."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.taken = taken
+        self.counters: dict[str, int] = {}
+
+    def for_title(self, title: str) -> str:
+        base = slugify(title)
+        while True:
+            number = self.counters.get(base, 0) + 1
+            self.counters[base] = number
+            slug = base if number == 1 else f"{base}-{number}"
+            if slug not in self.taken:
+                self.taken.add(slug)
+                return slug
 
 
 def _bodies(fake: Faker, count: int) -> list[tuple[str, str]]:
@@ -135,14 +158,26 @@ def generate(
     _insert(Follow, follow_rows)
 
     bodies = _bodies(fake, min(BODY_POOL_SIZE, max(posts, comments, 1)))
+    titles = _titles(fake, min(BODY_POOL_SIZE, max(posts, 1)))
+    slugs = _Slugs(set(db.session.scalars(select(Post.slug))))
     authors = new_user_ids or all_user_ids
     post_rows = []
     for _ in range(posts):
         author = rng.choice(authors)
         body, body_html = rng.choice(bodies)
+        title = rng.choice(titles)
         since = member_since.get(author, now - timedelta(days=365))
+        timestamp = _random_moment(rng, since, now)
         post_rows.append(
-            {"body": body, "body_html": body_html, "timestamp": _random_moment(rng, since, now), "author_id": author}
+            {
+                "title": title,
+                "slug": slugs.for_title(title),
+                "body": body,
+                "body_html": body_html,
+                "timestamp": timestamp,
+                "updated_at": timestamp,
+                "author_id": author,
+            }
         )
     post_ids = _insert_returning_ids(Post, post_rows)
     posted_at = {post_id: row["timestamp"] for post_id, row in zip(post_ids, post_rows, strict=True)}
