@@ -26,17 +26,17 @@ def test_moderation_page_with_no_comments_says_so(client, db):
     assert "No comments yet." in client.get("/moderate").text
 
 
-def test_moderation_page_is_paginated(app, client, db):
+def test_moderation_page_is_paginated_and_its_buttons_return_to_their_page(app, client, db):
     app.config["FLASKY_COMMENTS_PER_PAGE"] = 2
-    CommentFactory.create_batch(3)
+    start = utcnow()
+    oldest, *_ = [CommentFactory(timestamp=start + timedelta(minutes=minute)) for minute in range(3)]
     log_in_as(client, UserFactory(moderator=True))
     first = client.get("/moderate").text
     assert first.count('class="comment ') == 2
     assert 'href="/moderate?page=2"' in first
     second = client.get("/moderate?page=2").text
     assert second.count('class="comment ') == 1
-    assert "/moderate/disable/" in second
-    assert "page=2" in second.split("/moderate/disable/")[1].split('"')[0]
+    assert f'action="/moderate/disable/{oldest.id}?page=2"' in second
 
 
 def test_disabling_a_comment_returns_to_the_same_page(client, db):
