@@ -73,7 +73,7 @@ def empty_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def mail_server() -> Iterator[MailServer]:
     """An SMTP server on a free local port that keeps every message the app sends."""
     server = MailServer()
@@ -82,7 +82,7 @@ def mail_server() -> Iterator[MailServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory, mail_server: MailServer) -> Iterator[LiveServer]:
     """The real app on 127.0.0.1 and a free port, served from a thread, with its own database."""
     sqlite_file = tmp_path_factory.mktemp("e2e-database") / "flasky.sqlite"
@@ -100,7 +100,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mail_server: MailServe
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
-    yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links in mails are built on the configured address, never the request's Host.
+    app.config["FLASKY_BASE_URL"] = url
+    yield LiveServer(app=app, url=url)
     server.shutdown()
     thread.join()
     server.server_close()

@@ -86,11 +86,5 @@ class Page:
         """The flashed messages at the top of the page."""
         return [alert.text for alert in self.elements((By.CSS_SELECTOR, "main .alert"))]
 
-    def field_errors(self, field_id: str) -> list[str]:
-        """The validation messages shown under a form field."""
-        return [
-            error.text for error in self.elements((By.CSS_SELECTOR, f"#{field_id} ~ .invalid-feedback")) if error.text
-        ]
-
     def run_script(self, script: str) -> object:
         return self.browser.execute_script(script)

@@ -38,9 +38,5 @@ class HomePage(Page):
     def post_bodies(self) -> list[str]:
         return [post.find_element(By.CSS_SELECTOR, ".post-body").text for post in self.posts]
 
-    @property
-    def post_authors(self) -> list[str]:
-        return [post.find_element(By.CSS_SELECTOR, ".post-author").text for post in self.posts]
-
     def newest_post_body(self) -> WebElement:
         return self.element((By.CSS_SELECTOR, "ul.posts > li.post:first-child .post-body"))

@@ -22,9 +22,6 @@ class ModerationPage(Page):
     def disable(self, text: str) -> "ModerationPage":
         return self.go_to(ModerationPage, self.button_of(text, "Disable"))
 
-    def enable(self, text: str) -> "ModerationPage":
-        return self.go_to(ModerationPage, self.button_of(text, "Enable"))
-
     def button_of(self, text: str, label: str) -> WebElement:
         return self.comment(text).find_element(By.XPATH, f".//button[normalize-space()='{label}']")
 

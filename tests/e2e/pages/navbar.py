@@ -4,7 +4,6 @@ from selenium.webdriver.common.by import By
 
 from .base import Page
 from .home import HomePage
-from .login import LoginPage
 from .moderation import ModerationPage
 from .profile import ProfilePage
 
@@ -16,21 +15,11 @@ class Navbar(Page):
     def links(self) -> list[str]:
         return [link.text for link in self.elements((By.CSS_SELECTOR, "nav.navbar .nav-link")) if link.text]
 
-    @property
-    def account_name(self) -> str:
-        return self.text_of((By.ID, "account-menu"))
-
-    def home(self) -> HomePage:
-        return self.go_to(HomePage, (By.LINK_TEXT, "Home"))
-
     def profile(self) -> ProfilePage:
         return self.go_to(ProfilePage, (By.LINK_TEXT, "Profile"))
 
     def moderate_comments(self) -> ModerationPage:
         return self.go_to(ModerationPage, (By.LINK_TEXT, "Moderate Comments"))
-
-    def log_in(self) -> LoginPage:
-        return self.go_to(LoginPage, (By.LINK_TEXT, "Log In"))
 
     def log_out(self) -> HomePage:
         """Open the account menu and log out; the browser lands on the home page."""

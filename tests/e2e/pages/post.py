@@ -15,10 +15,6 @@ class PostPage(Page):
         return self.submit_to(PostPage)
 
     @property
-    def post_body(self) -> WebElement:
-        return self.element((By.CSS_SELECTOR, "ul.posts .post-body"))
-
-    @property
     def comments(self) -> list[WebElement]:
         return self.elements((By.CSS_SELECTOR, "ul.comments > li.comment"))
 
