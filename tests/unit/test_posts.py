@@ -58,6 +58,8 @@ def test_from_json_takes_the_body(db, model):
         ({"body": "  \n\t"}, "The {kind}'s 'body' must not be empty."),
         ({"body": 42}, "The {kind}'s 'body' must be a string."),
         ({"body": ["text"]}, "The {kind}'s 'body' must be a string."),
+        ({"body": "a\x00b"}, "The {kind}'s 'body' must be text without NUL characters or unpaired surrogates."),
+        ({"body": "a\ud800b"}, "The {kind}'s 'body' must be text without NUL characters or unpaired surrogates."),
         (["body"], "A {kind} must be a JSON object with a 'body'."),
         ("body", "A {kind} must be a JSON object with a 'body'."),
         (None, "A {kind} must be a JSON object with a 'body'."),

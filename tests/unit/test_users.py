@@ -99,6 +99,23 @@ def test_production_strength_hash_fits_the_column(app, db):
     assert stored.verify_password("correct horse battery staple")
 
 
+def test_password_hashed_with_an_older_method_is_rehashed_on_login(app, db):
+    user = UserFactory(password="cat")
+    app.config["FLASKY_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:2"
+    assert user.verify_password("cat")
+    _db.session.commit()
+    assert reloaded(user).password_hash.startswith("pbkdf2:sha256:2$")
+    assert reloaded(user).verify_password("cat")
+
+
+def test_wrong_password_leaves_the_hash_alone(app, db):
+    user = UserFactory(password="cat")
+    stored = user.password_hash
+    app.config["FLASKY_PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:2"
+    assert not user.verify_password("dog")
+    assert user.password_hash == stored
+
+
 # Timestamps and activity
 
 
