@@ -1,7 +1,8 @@
 """Sending mail: ``send_email`` is the one way mail leaves the app.
 
 ``send_email`` renders the message on the caller's thread, where templates and ``url_for`` work, then hands it to
-``deliver``, the single place that chooses how mail travels. Today that is a ``MailDelivery``: a thread that
+``deliver``, the single place that chooses how mail travels. With ``REDIS_URL`` set, that is a job on the task
+queue (``app/tasks.py``), sent by ``flask worker`` with retries; otherwise a ``MailDelivery``: a thread that
 talks to the SMTP server with the application's context, so a slow server never holds up a page.
 
 The caller gets the delivery back as a handle. ``delivery.failed()`` waits a moment (``FLASKY_MAIL_WAIT``
@@ -15,11 +16,14 @@ them and keeps them on the handle.
 import logging
 import smtplib
 import threading
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, render_template
 from flask_mail import Message
 
 from .extensions import mail
+from .tasks import QueuedTask, queue_task, send_message
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +51,16 @@ class MailDelivery(threading.Thread):
         return self.error is not None
 
 
-def deliver(message: Message) -> MailDelivery:
-    """Start sending ``message``; the one place that chooses the transport."""
+def deliver(message: Message) -> MailDelivery | QueuedTask:
+    """Start sending ``message``; the one place that chooses the transport: the task queue, or else a thread."""
+    if current_app.config["REDIS_URL"]:
+        return queue_task(send_message, message)
     delivery = MailDelivery(current_app._get_current_object(), message)
     delivery.start()
     return delivery
 
 
-def send_email(to: str, subject: str, template: str, **kwargs) -> MailDelivery:
+def send_email(to: str, subject: str, template: str, **kwargs) -> MailDelivery | QueuedTask:
     """Send ``template``.txt and ``template``.html, rendered with ``kwargs``, to ``to``; return the delivery."""
     config = current_app.config
     message = Message(
@@ -67,6 +73,11 @@ def send_email(to: str, subject: str, template: str, **kwargs) -> MailDelivery:
     return deliver(message)
 
 
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL for a link in a mail; every such link is built here."""
-    return url_for(endpoint, _external=True, **values)
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for a link in a mail, on ``FLASKY_BASE_URL``; every such link is built here.
+
+    Never on the request's host: a forged ``Host`` header must not send a reset link to another site.
+    """
+    base = urlsplit(current_app.config["FLASKY_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)

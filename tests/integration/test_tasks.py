@@ -84,3 +84,27 @@ def test_the_redis_client_is_made_once_from_redis_url(app):
         2,
         "secret",
     )
+
+
+REGISTRATION = {
+    "email": "susan@example.com",
+    "username": "susan",
+    "password": "a long password",
+    "password2": "a long password",
+}
+
+
+def test_with_redis_a_registration_queues_its_confirmation_mail_for_the_worker(client, task_queue, smtp_server):
+    response = client.post("/auth/register", data=REGISTRATION, follow_redirects=True)
+    assert "A confirmation email has been sent to you by email." in response.get_data(as_text=True)
+    assert task_queue.count == 1
+    assert smtp_server.messages == []
+    work_off(task_queue)
+    confirmation = smtp_server.latest_to("susan@example.com")
+    assert "/auth/confirm/" in text_body(confirmation)
+
+
+def test_when_redis_cannot_take_the_mail_the_page_offers_to_send_it_again(app, client, smtp_server):
+    app.config["REDIS_URL"] = UNREACHABLE_REDIS_URL
+    response = client.post("/auth/register", data=REGISTRATION, follow_redirects=True)
+    assert "We could not send the confirmation email." in response.get_data(as_text=True)
