@@ -70,9 +70,8 @@ class EditProfileAdminPage(Page):
     def role(self) -> str:
         return Select(self.element((By.ID, "role"))).first_selected_option.text
 
-    def save(self, role: str | None = None, **fields: str) -> ProfilePage:
-        """Change the role (by its name) and any other field, then submit."""
-        if role is not None:
-            Select(self.element((By.ID, "role"))).select_by_visible_text(role)
+    def save(self, role: str, **fields: str) -> ProfilePage:
+        """Choose the role by its name, change any other field, then submit."""
+        Select(self.element((By.ID, "role"))).select_by_visible_text(role)
         self.fill(**fields)
         return self.submit_to(ProfilePage)
