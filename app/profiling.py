@@ -180,7 +180,7 @@ def profile(length: int, profile_dir: str, host: str, port: int) -> None:
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|\?|(?<![:\w]):(?!:)\w+")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
-_IN_LIST = re.compile(r"\bIN\s*\(\s*\?(?:\s*,\s*\?)*\s*\)", re.IGNORECASE)
+_IN_LIST = re.compile(r"\bIN\s*\(\s*\?(?:::\w+)?(?:\s*,\s*\?(?:::\w+)?)*\s*\)", re.IGNORECASE)
 _VALUES_ROWS = re.compile(r"(\(\?(?:, \?)*\))(?:\s*,\s*\1)+")
 _SPACE = re.compile(r"\s+")
 

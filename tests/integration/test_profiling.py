@@ -191,6 +191,7 @@ def test_fast_query_is_not_logged(client, app, caplog):
         ("SELECT a FROM t WHERE b = :b_1 AND c = ?", "SELECT a FROM t WHERE b = ? AND c = ?"),
         ("SELECT a FROM t WHERE id IN (%(id_1_1)s, %(id_1_2)s, %(id_1_3)s)", "SELECT a FROM t WHERE id IN (?)"),
         ("SELECT a FROM t WHERE id in (1, 2,\n 3)", "SELECT a FROM t WHERE id IN (?)"),
+        ("SELECT a FROM t WHERE id IN (%(p_1)s::INTEGER, %(p_2)s::INTEGER)", "SELECT a FROM t WHERE id IN (?)"),
         ("SELECT a FROM t\n   LIMIT 20 OFFSET 3980", "SELECT a FROM t LIMIT ? OFFSET ?"),
         ("SELECT posts_1.id, anon_1.x FROM t", "SELECT posts_1.id, anon_1.x FROM t"),
         ("SELECT CAST(%(p)s AS VARCHAR), x::TEXT FROM t", "SELECT CAST(? AS VARCHAR), x::TEXT FROM t"),
