@@ -2,6 +2,7 @@
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..decorators import admin_required, permission_required
@@ -176,13 +177,22 @@ def edit(id: int) -> str | Response:
 def follow(username: str) -> Response:
     """Follow a user."""
     user = queries.user_by_username(username)
-    if current_user.is_following(user):
+    if current_user.is_following(user) or not follow_once(user):
         flash("You are already following this user.", "info")
     else:
-        current_user.follow(user)
-        db.session.commit()
         flash(f"You are now following {username}.", "success")
     return redirect(url_for(".user", username=username))
+
+
+def follow_once(user: User) -> bool:
+    """Save the current user's follow of ``user``; false when a request at the same moment saved it first."""
+    current_user.follow(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 @main.route("/unfollow/<username>", methods=["POST"])

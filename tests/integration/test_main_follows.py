@@ -31,6 +31,18 @@ def test_following_twice_says_so(client, db):
     assert "You are already following this user." in response.text
 
 
+def test_a_follow_saved_by_a_simultaneous_request_is_not_an_error(client, db, monkeypatch):
+    follow = FollowFactory()
+    author = follow.followed.username
+    log_in_as(client, follow.follower)
+    db.session.remove()
+    # Both requests checked before either saved: this one only learns of the other from the database.
+    monkeypatch.setattr(User, "is_following", lambda *_: False)
+    response = client.post(f"/follow/{author}", follow_redirects=True)
+    assert response.status_code == 200
+    assert "You are already following this user." in response.text
+
+
 def test_following_an_unknown_user_is_not_found(client, db):
     log_in_as(client, UserFactory())
     assert client.post("/follow/nobody").status_code == 404
