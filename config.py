@@ -49,6 +49,8 @@ class Config:
     FLASKY_ADMIN = os.environ.get("FLASKY_ADMIN")
     FLASKY_MAIL_SUBJECT_PREFIX = os.environ.get("FLASKY_MAIL_SUBJECT_PREFIX", "[Flasky]")
     FLASKY_MAIL_SENDER = os.environ.get("FLASKY_MAIL_SENDER", "Flasky Admin <flasky@example.com>")
+    # Where links in mails point: the site's public address (with any path prefix), never the request's Host.
+    FLASKY_BASE_URL = os.environ.get("FLASKY_BASE_URL", "http://127.0.0.1:5000")
     # How long a page waits to learn whether its mail went, so it can say when it did not (see app/email.py).
     FLASKY_MAIL_WAIT = float(os.environ.get("FLASKY_MAIL_WAIT", 3))
     FLASKY_POSTS_PER_PAGE = env_int("FLASKY_POSTS_PER_PAGE", 20)
@@ -107,6 +109,7 @@ class TestingConfig(Config):
     REDIS_URL = None
     # A cheap hash keeps the suite fast; production strength is tested separately.
     FLASKY_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    FLASKY_BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):

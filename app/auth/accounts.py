@@ -2,6 +2,7 @@
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..email import MailDelivery, external_url, send_email
 from ..extensions import db
@@ -16,6 +17,18 @@ def user_by_email(email: str) -> User | None:
 def username_taken(username: str) -> bool:
     """Whether a user already has ``username``, ignoring case, so look-alike names cannot be registered."""
     return db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None
+
+
+def create_account(email: str, username: str, password: str) -> User | None:
+    """Save a new account; ``None`` when a registration at the same moment took its email or username first."""
+    user = User(email=email, username=username, password=password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return user
 
 
 def send_confirmation(user: User) -> MailDelivery:

@@ -1,13 +1,15 @@
 """Accounts: registration, confirmation, log in and out, passwords and email changes."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import wants_json
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import User
+from ..security import auth_rate_limit
 from . import auth
 from .accounts import (
+    create_account,
     notify_admin_of_new_user,
     send_confirmation,
     send_email_change,
@@ -54,14 +56,25 @@ def unconfirmed():
     return render_template("auth/unconfirmed.html")
 
 
+def start_session(user: User, remember: bool = False) -> None:
+    """Log ``user`` in on a new session: nothing set before the login (by an attacker, say) survives it."""
+    session.clear()
+    # Flask-WTF caches the request's CSRF token on g; the cleared session no longer backs it.
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
+    login_user(user, remember=remember)
+
+
 @auth.route("/login", methods=["GET", "POST"])
+@limiter.limit(auth_rate_limit, methods=["POST"])
 def login():
     """Log in by email and password, then go back to the page that asked for it, if it is on this site."""
     form = LoginForm()
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if user is not None and user.verify_password(form.password.data):
-            login_user(user, remember=form.remember_me.data)
+            start_session(user, remember=form.remember_me.data)
+            # Keeps the password hash that verify_password may have upgraded to the configured method.
+            db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.index"))
         flash("Invalid email or password.", "danger")
@@ -79,14 +92,17 @@ def logout():
 
 
 @auth.route("/register", methods=["GET", "POST"])
+@limiter.limit(auth_rate_limit, methods=["POST"])
 def register():
     """Create an account, log it in and mail it a confirmation link."""
     form = RegistrationForm()
     if form.validate_on_submit():
-        user = User(email=form.email.data, username=form.username.data, password=form.password.data)
-        db.session.add(user)
-        db.session.commit()
-        login_user(user)
+        user = create_account(form.email.data, form.username.data, form.password.data)
+        if user is None:
+            # A registration at the same moment took the email or username; validating again says which.
+            form.validate()
+            return render_template("auth/register.html", form=form)
+        start_session(user)
         delivery = send_confirmation(user)
         notify_admin_of_new_user(user)
         if delivery.failed():
@@ -112,6 +128,7 @@ def confirm(token: str):
 
 
 @auth.route("/confirm", methods=["POST"])
+@limiter.limit(auth_rate_limit, methods=["POST"])
 @login_required
 def resend_confirmation():
     """Mail the confirmation link again."""
@@ -138,6 +155,7 @@ def change_password():
 
 
 @auth.route("/reset", methods=["GET", "POST"])
+@limiter.limit(auth_rate_limit, methods=["POST"])
 def password_reset_request():
     """Mail a reset link; the answer is the same whether or not the address is known."""
     if current_user.is_authenticated:

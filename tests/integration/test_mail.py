@@ -31,6 +31,7 @@ def test_a_failed_send_is_logged_and_reported_by_the_delivery(app, db, caplog):
     assert "Could not send '[Flasky] Hello' to to@example.com" in caplog.text
 
 
-def test_mail_links_are_absolute(app):
-    with app.test_request_context(base_url="https://flasky.example"):
-        assert external_url("auth.confirm", token="abc") == "https://flasky.example/auth/confirm/abc"
+def test_mail_links_are_absolute_on_the_configured_base_url(app):
+    app.config["FLASKY_BASE_URL"] = "https://flasky.example/blog"
+    with app.test_request_context(base_url="https://other.example"):
+        assert external_url("auth.confirm", token="abc") == "https://flasky.example/blog/auth/confirm/abc"
