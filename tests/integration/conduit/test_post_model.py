@@ -92,3 +92,7 @@ def test_a_tag_longer_than_64_characters_is_refused(db):
 
 def test_repr_names_the_tag(db):
     assert repr(Tag(name="flask")) == "<Tag 'flask'>"
+
+
+def test_a_post_given_a_slug_keeps_it(db):
+    assert PostFactory(title="Title", slug="chosen-slug").slug == "chosen-slug"
