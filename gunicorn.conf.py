@@ -27,6 +27,8 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 # Heartbeat files in memory: a container's overlay filesystem can stall them and get workers killed.
 shared_memory = "/dev/shm"  # noqa: S108 - only gunicorn's heartbeat files, nothing of the app's
 worker_tmp_dir = shared_memory if os.path.isdir(shared_memory) else None
+# Gunicorn 25.1+ opens a control socket in $HOME, one path for every instance on the host; nothing here uses it.
+control_socket_disable = True
 
 # The access log on stdout, everything else on stderr, each line one JSON object like the app's own logs.
 accesslog = "-"

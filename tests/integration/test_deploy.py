@@ -71,6 +71,10 @@ def test_gunicorn_workers_follow_web_concurrency(gunicorn_settings):
     assert gunicorn_settings(WEB_CONCURRENCY="3")["workers"] == 3
 
 
+def test_gunicorn_opens_no_control_socket_that_instances_on_one_host_would_share(gunicorn_settings):
+    assert gunicorn_settings()["control_socket_disable"] is True
+
+
 def test_gunicorn_logs_access_to_stdout_and_errors_to_stderr_as_json(gunicorn_settings):
     settings = gunicorn_settings(FLASKY_LOG_LEVEL="warning")
     assert (settings["accesslog"], settings["errorlog"]) == ("-", "-")
