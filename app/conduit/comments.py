@@ -6,7 +6,7 @@ from ..extensions import db
 from ..models import Comment, Permission
 from . import conduit, queries, schemas
 from .authentication import signed_in_user, token_optional, token_required, viewer
-from .errors import forbidden, not_found
+from .errors import forbidden
 
 
 @conduit.get("/articles/<slug>/comments")
@@ -36,10 +36,7 @@ def create_comment(slug: str) -> Response:
 @token_required
 def delete_comment(slug: str, comment_id: int) -> Response:
     """Authors delete their own comments; moderators delete anyone's."""
-    post = queries.article_with_slug(slug)
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.post_id != post.id:
-        raise not_found("comment")
+    comment = queries.comment_on(queries.article_with_slug(slug), comment_id)
     user = signed_in_user()
     if comment.author_id != user.id and not user.can(Permission.MODERATE):
         raise forbidden("comment")

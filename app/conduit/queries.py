@@ -10,6 +10,9 @@ from ..models import Comment, Favorite, Follow, Post, PostTag, Tag, User
 from .errors import not_found
 from .schemas import storable
 
+# Integer primary keys are 32-bit on PostgreSQL: a larger id names nothing, and must not reach the query.
+LARGEST_ID = 2**31 - 1
+
 
 def user_named(username: str) -> User:
     """The user called ``username``; otherwise a 404."""
@@ -77,6 +80,14 @@ def article_with_slug(slug: str) -> Post:
     if post is None:
         raise not_found("article")
     return post
+
+
+def comment_on(post: Post, comment_id: int) -> Comment:
+    """The comment ``comment_id`` on ``post``; otherwise a 404."""
+    comment = db.session.get(Comment, comment_id) if comment_id <= LARGEST_ID else None
+    if comment is None or comment.post_id != post.id:
+        raise not_found("comment")
+    return comment
 
 
 def article_filters(

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from app.models import Comment, Role, utcnow
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.querycount import count_queries
@@ -121,10 +123,11 @@ def test_a_comment_is_deleted_only_through_its_own_article(api, user):
     assert errors(response) == {"comment": ["not found"]}
 
 
-def test_deleting_an_unknown_comment_is_not_found(api, user):
+@pytest.mark.parametrize("comment_id", [999, 10**30])
+def test_deleting_an_unknown_comment_is_not_found(api, user, comment_id):
     post = PostFactory()
 
-    response = api.delete(f"/api/articles/{post.slug}/comments/999", user=user)
+    response = api.delete(f"/api/articles/{post.slug}/comments/{comment_id}", user=user)
 
     assert response.status_code == 404
     assert errors(response) == {"comment": ["not found"]}
