@@ -1,6 +1,7 @@
 """Fixtures shared by every test layer: the app, an isolated database, a client and a CLI runner."""
 
 import pytest
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -14,10 +15,28 @@ from tests.taskqueue import empty_test_redis
 _prepared_schemas: set[str] = set()
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run, so each test's new app skips recompiling them."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+template_cache = SharedBytecodeCache()
+
+
 @pytest.fixture
 def app():
     """The application in its testing configuration, with an application context pushed."""
     app = create_app("testing")
+    app.jinja_env.bytecode_cache = template_cache
     with app.app_context():
         yield app
         # Each app has its own engine: close its pooled connections now, not whenever it is collected.
