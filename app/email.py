@@ -16,16 +16,23 @@ them and keeps them on the handle.
 import logging
 import smtplib
 import threading
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
 from flask_mail import Message
 
 from .extensions import mail
-from .tasks import QueuedTask, queue_task, send_message
+from .tasks import queue_task, send_message
 
 logger = logging.getLogger(__name__)
+
+
+class Delivery(Protocol):
+    """What a caller gets back from ``send_email``, whatever the transport."""
+
+    def failed(self, timeout: float | None = None) -> bool:
+        """True when the message is known not to have gone (waiting up to ``timeout`` seconds to learn it)."""
 
 
 class MailDelivery(threading.Thread):
@@ -51,7 +58,7 @@ class MailDelivery(threading.Thread):
         return self.error is not None
 
 
-def deliver(message: Message) -> MailDelivery | QueuedTask:
+def deliver(message: Message) -> Delivery:
     """Start sending ``message``; the one place that chooses the transport: the task queue, or else a thread."""
     if current_app.config["REDIS_URL"]:
         return queue_task(send_message, message)
@@ -60,7 +67,7 @@ def deliver(message: Message) -> MailDelivery | QueuedTask:
     return delivery
 
 
-def send_email(to: str, subject: str, template: str, **kwargs) -> MailDelivery | QueuedTask:
+def send_email(to: str, subject: str, template: str, **kwargs: Any) -> Delivery:
     """Send ``template``.txt and ``template``.html, rendered with ``kwargs``, to ``to``; return the delivery."""
     config = current_app.config
     message = Message(

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..email import MailDelivery, external_url, send_email
+from ..email import Delivery, external_url, send_email
 from ..extensions import db
 from ..models import User
 
@@ -31,25 +31,25 @@ def create_account(email: str, username: str, password: str) -> User | None:
     return user
 
 
-def send_confirmation(user: User) -> MailDelivery:
+def send_confirmation(user: User) -> Delivery:
     """Mail ``user`` a link that confirms the account."""
     link = external_url("auth.confirm", token=user.generate_confirmation_token())
     return send_email(user.email, "Confirm Your Account", "email/confirm", user=user, link=link)
 
 
-def send_password_reset(user: User) -> MailDelivery:
+def send_password_reset(user: User) -> Delivery:
     """Mail ``user`` a link to choose a new password."""
     link = external_url("auth.password_reset", token=user.generate_reset_token())
     return send_email(user.email, "Reset Your Password", "email/reset_password", user=user, link=link)
 
 
-def send_email_change(user: User, new_email: str) -> MailDelivery:
+def send_email_change(user: User, new_email: str) -> Delivery:
     """Mail the new address a link that moves ``user``'s account to it."""
     link = external_url("auth.change_email", token=user.generate_email_change_token(new_email))
     return send_email(new_email, "Confirm Your Email Address", "email/change_email", user=user, link=link)
 
 
-def notify_admin_of_new_user(user: User) -> MailDelivery | None:
+def notify_admin_of_new_user(user: User) -> Delivery | None:
     """Tell the administrator (``FLASKY_ADMIN``), if one is configured, that ``user`` registered."""
     admin = current_app.config["FLASKY_ADMIN"]
     if not admin:
