@@ -8,6 +8,7 @@ from sqlalchemy.exc import OperationalError
 from app import create_app, tasks
 from app.extensions import db as _db
 from app.models import Role
+from tests.login import forget_current_user
 from tests.mailserver import MailServer, finish_deliveries, use_mail_server
 from tests.services import unavailable
 from tests.taskqueue import empty_test_redis
@@ -37,6 +38,9 @@ def app():
     """The application in its testing configuration, with an application context pushed."""
     app = create_app("testing")
     app.jinja_env.bytecode_cache = template_cache
+    # Test requests share this test's application context; forget the user Flask-Login cached on ``g`` after each
+    # request, so every request finds its user from its own cookies, as it does in production.
+    app.teardown_request(lambda _error: forget_current_user())
     with app.app_context():
         yield app
         # Each app has its own engine: close its pooled connections now, not whenever it is collected.
