@@ -194,7 +194,12 @@ class User(UserMixin, db.Model):
         return True
 
     def generate_reset_token(self, expiration: int = 3600) -> str:
-        return generate_token("reset", {"reset": self.id}, expiration)
+        """A reset token that stops working once the password changes, so each link resets at most once."""
+        return generate_token("reset", {"reset": self.id, "password": self.password_fingerprint()}, expiration)
+
+    def password_fingerprint(self) -> str:
+        """A short digest of the stored hash: it changes with the password and reveals nothing of it."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     @staticmethod
     def reset_password(token: str, new_password: str) -> bool:
@@ -202,7 +207,7 @@ class User(UserMixin, db.Model):
         if data is None:
             return False
         user = db.session.get(User, data.get("reset"))
-        if user is None:
+        if user is None or data.get("password") != user.password_fingerprint():
             return False
         user.password = new_password
         db.session.add(user)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import models
 from app.extensions import db as _db
 from app.models import Comment, Permission, Post, Role, User, load_user, utcnow
-from app.tokens import generate_token
+from app.tokens import generate_token, load_token
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 PRODUCTION_HASH = "scrypt:131072:8:1"
@@ -242,6 +242,30 @@ def test_reset_token_sets_the_new_password(db):
     _db.session.commit()
     assert reloaded(user).verify_password("dog")
     assert not reloaded(user).verify_password("cat")
+
+
+def test_reset_token_works_only_once(db):
+    user = UserFactory(password="cat")
+    token = user.generate_reset_token()
+    assert User.reset_password(token, "dog")
+    _db.session.commit()
+    assert not User.reset_password(token, "bird")
+    assert reloaded(user).verify_password("dog")
+
+
+def test_reset_token_is_refused_after_a_password_change(db):
+    user = UserFactory(password="cat")
+    token = user.generate_reset_token()
+    user.password = "lion"
+    _db.session.commit()
+    assert not User.reset_password(token, "dog")
+
+
+def test_reset_token_payload_reveals_no_part_of_the_password_hash(db):
+    user = UserFactory(password="cat")
+    payload = load_token("reset", user.generate_reset_token())
+    salt_and_digest = user.password_hash.split("$", 1)[1]
+    assert all(part not in str(payload) for part in salt_and_digest.split("$"))
 
 
 def test_reset_token_of_a_deleted_user_is_refused(db):
