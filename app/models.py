@@ -156,7 +156,8 @@ class User(UserMixin, db.Model):
         if self.confirmed is None:
             self.confirmed = False
         if self.role is None and has_app_context():
-            if self.email is not None and self.email == current_app.config["FLASKY_ADMIN"]:
+            admin = current_app.config["FLASKY_ADMIN"]
+            if self.email is not None and admin and self.email.strip().lower() == admin.strip().lower():
                 self.role = db.session.scalar(select(Role).filter_by(name="Administrator"))
             if self.role is None:
                 self.role = db.session.scalar(select(Role).filter_by(default=True))

@@ -36,6 +36,11 @@ def test_new_user_with_the_admin_email_becomes_administrator(app, db):
     assert user.is_administrator()
 
 
+def test_the_admin_email_matches_whatever_its_case(app, db):
+    app.config["FLASKY_ADMIN"] = "Boss@Example.com"
+    assert User(email="boss@example.COM").is_administrator()
+
+
 def test_other_emails_stay_plain_users_when_an_admin_is_configured(app, db):
     app.config["FLASKY_ADMIN"] = "boss@example.com"
     assert User(email="someone@example.com").role.name == "User"
