@@ -386,14 +386,18 @@ def load_user(user_id: str) -> User | None:
 
 class Post(db.Model):
     __tablename__ = "posts"
-    # Newest-first pages read (timestamp, id) in index order; a deferred join on it keeps deep pages fast.
-    __table_args__ = (Index("ix_posts_timestamp_id", "timestamp", "id"),)
+    # Newest-first pages pick their ids on these indexes (index-only), then load just those rows: see app.pagination.
+    # (author_id, timestamp, id) also serves a profile's posts and the Followed feed's per-author newest posts.
+    __table_args__ = (
+        Index("ix_posts_timestamp_id", "timestamp", "id"),
+        Index("ix_posts_author_id_timestamp_id", "author_id", "timestamp", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    timestamp: Mapped[datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True, index=True)

@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..models import Comment, Post
+from ..pagination import paginate as paginate_rows
 from .schemas import MAX_ID
 
 Model = TypeVar("Model", bound=db.Model)
@@ -21,9 +22,14 @@ def get_or_404(model: type[Model], id: int) -> Model:
     return instance
 
 
+def page_size(args: dict[str, Any], default_per_page: str) -> int:
+    """The ``per_page`` ``args`` ask for, or the configured default."""
+    return args.get("per_page") or current_app.config[default_per_page]
+
+
 def paginate(statement: Select, args: dict[str, Any], default_per_page: str) -> Pagination:
     """The page ``args`` ask for: an empty page past the last, never a 404."""
-    per_page = args.get("per_page") or current_app.config[default_per_page]
+    per_page = page_size(args, default_per_page)
     return db.paginate(statement, page=args["page"], per_page=per_page, error_out=False, count=True)
 
 
@@ -52,8 +58,8 @@ def comment_counts(posts: list[Post]) -> dict[int, int]:
 
 
 def posts_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
-    """A page of posts with their comment counts, in three queries however long the page."""
-    pagination = paginate(statement, args, "FLASKY_POSTS_PER_PAGE")
+    """A page of posts with their comment counts and exact total, in three queries however long or deep the page."""
+    pagination = paginate_rows(statement, args["page"], page_size(args, "FLASKY_POSTS_PER_PAGE"))
     counts = comment_counts(pagination.items)
     posts = [post.to_json(comment_count=counts.get(post.id, 0)) for post in pagination.items]
     return {"posts": posts, **page_links(pagination, endpoint, **view_args)}

@@ -9,32 +9,33 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Comment, Follow, Post, User
+from ..pagination import paginate
 
 
-def paginate_posts(statement: Select, page: int) -> Pagination:
-    """A page of the posts ``statement`` selects, with their authors loaded."""
-    return db.paginate(
-        statement.options(joinedload(Post.author)),
-        page=page,
-        per_page=current_app.config["FLASKY_POSTS_PER_PAGE"],
-        error_out=False,
+def paginate_posts(statement: Select, page: int, *, bounded_count: bool = False) -> Pagination:
+    """A page of the posts ``statement`` selects, newest first, with authors and tags (see ``app.pagination``)."""
+    return paginate(
+        statement,
+        page,
+        current_app.config["FLASKY_POSTS_PER_PAGE"],
+        options=[joinedload(Post.author), joinedload(Post.tag_links)],
+        bounded_count=bounded_count,
     )
 
 
 def all_posts(page: int) -> Pagination:
-    """A page of every post, newest first."""
-    return paginate_posts(select(Post).order_by(Post.timestamp.desc(), Post.id.desc()), page)
+    """A page of every post, newest first; counted only a few pages ahead, as the table grows without end."""
+    return paginate_posts(select(Post), page, bounded_count=True)
 
 
 def followed_posts(user: User, page: int) -> Pagination:
-    """A page of the posts by the users ``user`` follows, newest first."""
-    return paginate_posts(user.followed_posts, page)
+    """A page of the posts by the users ``user`` follows, newest first; counted only a few pages ahead."""
+    return paginate_posts(user.followed_posts, page, bounded_count=True)
 
 
 def posts_by(user: User, page: int) -> Pagination:
-    """A page of ``user``'s posts, newest first."""
-    statement = select(Post).where(Post.author_id == user.id).order_by(Post.timestamp.desc(), Post.id.desc())
-    return paginate_posts(statement, page)
+    """A page of ``user``'s posts, newest first, with their exact number (the profile shows it)."""
+    return paginate_posts(select(Post).where(Post.author_id == user.id), page)
 
 
 def comment_counts(posts: Iterable[Post]) -> dict[int, int]:
@@ -51,8 +52,8 @@ def comment_counts(posts: Iterable[Post]) -> dict[int, int]:
 
 
 def post_with_author(post_id: int) -> Post:
-    """The post ``post_id`` with its author, or a 404."""
-    return db.get_or_404(Post, post_id, options=[joinedload(Post.author)])
+    """The post ``post_id`` with its author and tags, or a 404."""
+    return db.get_or_404(Post, post_id, options=[joinedload(Post.author), joinedload(Post.tag_links)])
 
 
 def user_by_username(username: str) -> User:

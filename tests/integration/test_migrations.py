@@ -80,8 +80,8 @@ def test_upgrade_of_an_empty_database_matches_the_models(migrating_app):
 def test_the_comparison_notices_a_schema_that_drifted(migrating_app):
     upgrade()
     with db.engine.begin() as connection:
-        connection.execute(text("DROP INDEX ix_posts_timestamp"))
-    assert [(kind, index.name) for kind, index in schema_differences()] == [("add_index", "ix_posts_timestamp")]
+        connection.execute(text("DROP INDEX ix_posts_timestamp_id"))
+    assert [(kind, index.name) for kind, index in schema_differences()] == [("add_index", "ix_posts_timestamp_id")]
 
 
 def test_downgrade_to_base_leaves_only_the_version_table(migrating_app):

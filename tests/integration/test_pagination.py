@@ -1,0 +1,109 @@
+"""Long lists: deep pages are the rows plain OFFSET gives, and the home page counts only as far as its links go."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Post, utcnow
+from app.pagination import PAGES_AHEAD, paginate
+from tests.factories import FollowFactory, PostFactory, UserFactory
+from tests.login import log_in_as
+from tests.querycount import count_queries
+
+PER_PAGE = 2
+
+
+@pytest.fixture
+def tiny_pages(app):
+    app.config["FLASKY_POSTS_PER_PAGE"] = PER_PAGE
+
+
+def posts_at(minutes_ago: list[int], **fields) -> list[Post]:
+    """Posts written that many minutes ago; equal ages tie, and the higher id then comes first."""
+    now = utcnow()
+    return [PostFactory(timestamp=now - timedelta(minutes=age), **fields) for age in minutes_ago]
+
+
+def newest_first(posts: list[Post]) -> list[Post]:
+    return sorted(posts, key=lambda post: (post.timestamp, post.id), reverse=True)
+
+
+def test_every_page_holds_the_rows_of_plain_offset_pagination(db):
+    posts = newest_first(posts_at([5, 1, 3, 3, 0, 7, 3]))
+    pages = [paginate(select(Post), page, 3).items for page in (1, 2, 3)]
+    assert pages == [posts[0:3], posts[3:6], posts[6:7]]
+
+
+def test_a_page_past_the_end_is_empty_but_counts_the_list(db):
+    posts_at([1, 2, 3])
+    pagination = paginate(select(Post), 9, 2)
+    assert pagination.items == []
+    assert (pagination.total, pagination.pages, pagination.has_next) == (3, 2, False)
+
+
+def test_a_deep_page_takes_as_many_queries_as_the_first(db):
+    posts_at(list(range(12)))
+    with count_queries() as first:
+        paginate(select(Post), 1, 2)
+    with count_queries() as deep:
+        paginate(select(Post), 6, 2)
+    assert first.count == deep.count == 2
+
+
+def test_bounded_count_stops_one_row_past_the_pages_the_widget_links(db):
+    posts_at(list(range(2 * (1 + PAGES_AHEAD) + 3)))
+    pagination = paginate(select(Post), 1, 2, bounded_count=True)
+    assert pagination.more
+    assert pagination.total == 2 * (1 + PAGES_AHEAD)
+    assert pagination.pages == 1 + PAGES_AHEAD
+    assert pagination.has_next
+
+
+def test_bounded_count_is_exact_when_the_list_ends_within_reach(db):
+    posts_at(list(range(13)))
+    pagination = paginate(select(Post), 4, 2, bounded_count=True)
+    assert not pagination.more
+    assert (pagination.total, pagination.pages) == (13, 7)
+
+
+def test_home_page_links_the_next_pages_and_marks_that_more_follow(client, db, tiny_pages):
+    posts_at(list(range(PER_PAGE * 20)))
+    page = client.get("/").text
+    assert f'href="/?page={1 + PAGES_AHEAD}"' in page
+    assert f'href="/?page={2 + PAGES_AHEAD}"' not in page
+    assert 'title="More pages"' in page
+    assert 'href="/?page=2" aria-label="Next"' in page
+
+
+def test_home_page_near_the_end_links_the_last_page_without_a_more_mark(client, db, tiny_pages):
+    posts_at(list(range(PER_PAGE * 20)))
+    page = client.get("/?page=18").text
+    assert 'href="/?page=20"' in page
+    assert 'href="/?page=21"' not in page
+    assert 'title="More pages"' not in page
+
+
+def test_a_deep_page_of_the_followed_feed_holds_only_followed_authors_in_order(client, db, tiny_pages):
+    reader, followed, stranger = UserFactory(), UserFactory(), UserFactory()
+    FollowFactory(follower=reader, followed=followed)
+    mine = posts_at([0, 4, 8], author=reader, body="mine")
+    theirs = posts_at([1, 2, 3, 5, 6], author=followed, body="theirs")
+    posts_at([0, 1, 2, 3, 4, 5, 6, 7], author=stranger, body="stranger")
+    expected = newest_first(mine + theirs)[4:6]
+    log_in_as(client, reader)
+    client.set_cookie("show_followed", "1")
+    page = client.get("/?page=3").text
+    assert "stranger" not in page
+    positions = [page.index(f'href="/post/{post.id}"') for post in expected]
+    assert positions == sorted(positions)
+    assert 'href="/?page=4"' in page
+    assert 'href="/?page=5"' not in page
+
+
+def test_profile_counts_all_of_an_authors_posts(client, db, tiny_pages):
+    author = UserFactory()
+    posts_at(list(range(PER_PAGE * 10)), author=author)
+    page = client.get(f"/user/{author.username}").text
+    assert f"{PER_PAGE * 10} posts" in page
+    assert f'href="/user/{author.username}?page=10"' in page
