@@ -42,8 +42,8 @@ def before_request():
 
 
 def needs_confirmation(endpoint: str | None, blueprint: str | None) -> bool:
-    """Whether an unconfirmed user is kept from this endpoint; accounts, static files and JSON stay open."""
-    if endpoint is None or endpoint == "static" or blueprint in {"auth", "api"}:
+    """Whether an unconfirmed user is kept from this endpoint; accounts, probes, static files and JSON stay open."""
+    if endpoint is None or endpoint == "static" or blueprint in {"auth", "api", "health"}:
         return False
     return not wants_json()
 

@@ -8,6 +8,8 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
+from tests.factories import UserFactory
+from tests.login import log_in_as
 from tests.taskqueue import UNREACHABLE_REDIS_URL
 
 
@@ -82,5 +84,14 @@ def test_readyz_is_unavailable_when_redis_does_not_answer(app, client, migrated)
 def test_probes_answer_anonymous_clients_without_a_login_redirect(client, migrated):
     for path in ("/healthz", "/readyz"):
         response = client.get(path, headers={"Accept": "*/*"})
+        assert response.status_code == 200, path
+        assert response.is_json
+
+
+def test_probes_answer_an_unconfirmed_user_without_a_redirect(client, migrated):
+    log_in_as(client, UserFactory(unconfirmed=True))
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 302
+    for path in ("/healthz", "/readyz"):
+        response = client.get(path, headers={"Accept": "text/html"})
         assert response.status_code == 200, path
         assert response.is_json
