@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, has_app_context, url_for
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, Index, Select, String, Text, event, func, or_, select
+from sqlalchemy import ColumnElement, ForeignKey, Index, Select, String, Text, event, func, or_, select
 from sqlalchemy.orm import DynamicMapped, Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,9 @@ LAST_SEEN_INTERVAL = timedelta(minutes=1)
 TITLE_LENGTH = 200
 SLUG_LENGTH = 255
 TAG_LENGTH = 64
+# The web forms and the Conduit API both hold usernames to this rule.
+USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*$"
+USERNAME_RULE = "must start with a letter and have only letters, numbers, dots or underscores"
 
 
 def utcnow() -> datetime:
@@ -330,6 +333,34 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
+
+
+def has_email(email: str) -> ColumnElement[bool]:
+    """The condition that a user's address is ``email``, ignoring case and surrounding spaces."""
+    return func.lower(User.email) == email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    """The user registered with ``email``, ignoring case and surrounding spaces."""
+    return db.session.scalar(select(User).where(has_email(email)))
+
+
+def email_taken(email: str, by_other_than: User | None = None) -> bool:
+    """Whether a user, other than ``by_other_than``, has ``email``, ignoring case and surrounding spaces."""
+    return user_exists(has_email(email), by_other_than)
+
+
+def username_taken(username: str, by_other_than: User | None = None) -> bool:
+    """Whether a user, other than ``by_other_than``, has ``username``, ignoring case, so look-alikes are refused."""
+    return user_exists(func.lower(User.username) == username.lower(), by_other_than)
+
+
+def user_exists(condition: ColumnElement[bool], other_than: User | None = None) -> bool:
+    """Whether a user, other than ``other_than`` when given, meets ``condition``."""
+    statement = select(User.id).where(condition)
+    if other_than is not None:
+        statement = statement.where(User.id != other_than.id)
+    return db.session.scalar(statement) is not None
 
 
 def gravatar_hash(email: str | None) -> str:

@@ -1,22 +1,11 @@
-"""Account services behind the auth views: finding users and the mails that go with an account."""
+"""Account services behind the auth views: creating accounts and the mails that go with them."""
 
 from flask import current_app
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..email import Delivery, external_url, send_email
 from ..extensions import db
 from ..models import User
-
-
-def user_by_email(email: str) -> User | None:
-    """The user registered with ``email``, ignoring case and surrounding spaces."""
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
-def username_taken(username: str) -> bool:
-    """Whether a user already has ``username``, ignoring case, so look-alike names cannot be registered."""
-    return db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None
 
 
 def create_account(email: str, username: str, password: str) -> User | None:

@@ -5,10 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
-from .accounts import user_by_email, username_taken
+from ..models import USERNAME_PATTERN, USERNAME_RULE, email_taken, username_taken
 
-USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*$"
-USERNAME_MESSAGE = "Usernames must start with a letter and have only letters, numbers, dots or underscores."
 EMAIL_TAKEN_MESSAGE = "This email address is already registered."
 PASSWORDS_MUST_MATCH = "Passwords must match."
 NOT_YOUR_PASSWORD = "This is not your current password."
@@ -34,14 +32,14 @@ class RegistrationForm(FlaskForm):
     username = StringField(
         "Username",
         filters=[strip_whitespace],
-        validators=[DataRequired(), Length(1, 64), Regexp(USERNAME_PATTERN, message=USERNAME_MESSAGE)],
+        validators=[DataRequired(), Length(1, 64), Regexp(USERNAME_PATTERN, message=f"Usernames {USERNAME_RULE}.")],
     )
     password = PasswordField("Password", validators=[DataRequired(), EqualTo("password2", PASSWORDS_MUST_MATCH)])
     password2 = PasswordField("Confirm password", validators=[DataRequired()])
     submit = SubmitField("Register")
 
     def validate_email(self, field: EmailField) -> None:
-        if user_by_email(field.data) is not None:
+        if email_taken(field.data):
             raise ValidationError(EMAIL_TAKEN_MESSAGE + " Log in, or reset your password if you forgot it.")
 
     def validate_username(self, field: StringField) -> None:
@@ -77,7 +75,7 @@ class ChangeEmailForm(FlaskForm):
     submit = SubmitField("Update Email Address")
 
     def validate_email(self, field: EmailField) -> None:
-        if user_by_email(field.data) is not None:
+        if email_taken(field.data):
             raise ValidationError(EMAIL_TAKEN_MESSAGE)
 
     def validate_password(self, field: PasswordField) -> None:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import wants_json
 from ..extensions import db, limiter
-from ..models import User
+from ..models import User, user_by_email
 from ..security import auth_rate_limit
 from . import auth
 from .accounts import (
@@ -14,7 +14,6 @@ from .accounts import (
     send_confirmation,
     send_email_change,
     send_password_reset,
-    user_by_email,
 )
 from .forms import (
     ChangeEmailForm,

@@ -22,24 +22,6 @@ def user_named(username: str) -> User:
     return user
 
 
-def user_with_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-
-
-def email_taken(email: str, by_other_than: User | None = None) -> bool:
-    query = select(User.id).where(func.lower(User.email) == email.lower())
-    if by_other_than is not None:
-        query = query.where(User.id != by_other_than.id)
-    return db.session.scalar(query) is not None
-
-
-def username_taken(username: str, by_other_than: User | None = None) -> bool:
-    query = select(User.id).where(func.lower(User.username) == username.lower())
-    if by_other_than is not None:
-        query = query.where(User.id != by_other_than.id)
-    return db.session.scalar(query) is not None
-
-
 def follows(viewer: User | None, author_id: Any) -> ColumnElement[bool]:
     """Whether ``viewer`` follows the author, in SQL; never true of the viewer's own work."""
     if viewer is None:

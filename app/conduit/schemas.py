@@ -7,10 +7,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, request
 
 from ..exceptions import ValidationError
-from ..models import TITLE_LENGTH, Comment, Post, Tag, User, isoformat_utc
+from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Comment, Post, Tag, User, isoformat_utc
 from .errors import ConduitError, unprocessable
 
-USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_.]*")
 USERNAME_LENGTH = 64
 EMAIL_LENGTH = 120
 IMAGE_LENGTH = 512
@@ -75,8 +74,8 @@ class Fields:
 
     def username(self) -> Any:
         value = self.text("username", USERNAME_LENGTH)
-        if value is not None and not USERNAME_PATTERN.fullmatch(value):
-            self.fail("username", "must start with a letter and have only letters, numbers, dots or underscores")
+        if value is not None and not re.fullmatch(USERNAME_PATTERN, value):
+            self.fail("username", USERNAME_RULE)
         return value
 
     def email(self) -> Any:

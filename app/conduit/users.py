@@ -3,9 +3,9 @@
 from flask import Response, current_app, jsonify
 
 from ..extensions import db, limiter
-from ..models import User
+from ..models import User, email_taken, user_by_email, username_taken
 from ..security import auth_rate_limit
-from . import conduit, queries, schemas
+from . import conduit, schemas
 from .authentication import issue_token, signed_in_user, token_from_header, token_required
 from .errors import ConduitError
 
@@ -18,7 +18,7 @@ def user_response(user: User, token: str, status: int = 200) -> Response:
 
 def check_email(email: str, user: User | None = None) -> None:
     """Refuse an address another user has, or the administrator's, which only mail can prove."""
-    if queries.email_taken(email, by_other_than=user):
+    if email_taken(email, by_other_than=user):
         raise ConduitError(409, {"email": ["has already been taken"]})
     admin = current_app.config["FLASKY_ADMIN"]
     if admin and email == admin.lower():
@@ -26,7 +26,7 @@ def check_email(email: str, user: User | None = None) -> None:
 
 
 def check_username(username: str, user: User | None = None) -> None:
-    if queries.username_taken(username, by_other_than=user):
+    if username_taken(username, by_other_than=user):
         raise ConduitError(409, {"username": ["has already been taken"]})
 
 
@@ -49,7 +49,7 @@ def register() -> Response:
 @limiter.limit(auth_rate_limit)
 def login() -> Response:
     email, password = schemas.credentials()
-    user = queries.user_with_email(email)
+    user = user_by_email(email)
     if user is None or not user.verify_password(password):
         raise ConduitError(401, {"credentials": ["invalid"]})
     if not user.confirmed:

@@ -6,17 +6,33 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.validators import ValidationError as FormValidationError
 
+from ..exceptions import ValidationError
 from ..extensions import db
-from ..models import Role, User
+from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Role, Tag, User
 
-USERNAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_.]*$"
-USERNAME_MESSAGE = "Usernames must start with a letter and have only letters, numbers, dots or underscores."
+
+def blank_as_none(value: str | None) -> str | None:
+    """The text without surrounding spaces, or ``None`` when nothing is left."""
+    return (value or "").strip() or None
 
 
 class PostForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[blank_as_none],
+        validators=[Optional(), Length(max=TITLE_LENGTH)],
+        description="Leave it blank to use the first line of the post.",
+    )
     body = TextAreaField("What's on your mind?", validators=[DataRequired()])
+    tags = StringField("Tags", description="Separate tags with commas.")
     preview = SubmitField("Preview")
     submit = SubmitField("Submit")
+
+    def validate_tags(self, field: StringField) -> None:
+        try:
+            Tag.split(field.data)
+        except ValidationError as error:
+            raise FormValidationError(str(error)) from error
 
 
 class CommentForm(FlaskForm):
@@ -34,7 +50,8 @@ class EditProfileForm(FlaskForm):
 class EditProfileAdminForm(FlaskForm):
     email = StringField("Email", validators=[DataRequired(), Length(max=120), Email()])
     username = StringField(
-        "Username", validators=[DataRequired(), Length(max=64), Regexp(USERNAME_PATTERN, message=USERNAME_MESSAGE)]
+        "Username",
+        validators=[DataRequired(), Length(max=64), Regexp(USERNAME_PATTERN, message=f"Usernames {USERNAME_RULE}.")],
     )
     confirmed = BooleanField("Confirmed")
     role = SelectField("Role", coerce=int)

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from ..decorators import admin_required, permission_required
 from ..extensions import db
 from ..markdown import render_markdown
-from ..models import Comment, Permission, Post, Role, User
+from ..models import Comment, Permission, Post, Role, Tag, User
 from . import main, queries
 from .forms import CommentForm, EditProfileAdminForm, EditProfileForm, PostForm
 
@@ -33,7 +33,9 @@ def index() -> str | Response:
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            db.session.add(Post(body=form.body.data, author=current_user._get_current_object()))
+            post = Post(body=form.body.data, title=form.title.data, author=current_user._get_current_object())
+            post.tag_names = Tag.split(form.tags.data)
+            db.session.add(post)
             db.session.commit()
             flash("Your post has been published.", "success")
             return redirect(url_for(".index"))
@@ -159,12 +161,16 @@ def edit(id: int) -> str | Response:
     if current_user != post.author and not current_user.can(Permission.ADMIN):
         abort(403)
     form = PostForm(obj=post)
+    if not form.is_submitted():
+        form.tags.data = ", ".join(post.tag_names)
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
             post.body = form.body.data
+            post.title = form.title.data
+            post.tag_names = Tag.split(form.tags.data)
             db.session.commit()
             flash("The post has been updated.", "success")
             return redirect(url_for(".post", id=post.id))

@@ -17,9 +17,10 @@ def small_pages(app):
 
 
 def posts_with_comments(count: int, author=None) -> list:
-    """``count`` posts, each by its own author (unless given) and with two comments by other users."""
+    """``count`` posts, each by its own author (unless given), with two tags and two comments by other users."""
     posts = [PostFactory(author=author) if author else PostFactory() for _ in range(count)]
     for post in posts:
+        post.tag_names = ["flask", f"topic{post.id}"]
         CommentFactory.create_batch(2, post=post)
     return posts
 
@@ -35,7 +36,7 @@ def get_counting(client, url: str):
 def test_home_page_for_a_visitor(client, db, small_pages, count):
     posts_with_comments(count)
     log = get_counting(client, "/")
-    # posts total, the page of posts with authors, the comment counts
+    # posts total, the page of posts with authors and tags, the comment counts
     assert log.count == 3, log
 
 
@@ -71,6 +72,7 @@ def test_profile_page_for_a_logged_in_visitor(client, db, small_pages, count):
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
 def test_post_page(client, db, small_pages, count):
     post = PostFactory()
+    post.tag_names = ["flask", "python"]
     CommentFactory.create_batch(count, post=post)
     log_in_as(client, UserFactory())
     log = get_counting(client, f"/post/{post.id}")
