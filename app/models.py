@@ -549,6 +549,7 @@ def _has_lone_surrogate(text: str) -> bool:
 def _render_body(target: Post | Comment, value: str | None, oldvalue: Any, initiator: Any) -> None:
     target.body_html = render_markdown(value)
 
+
 class Tag(db.Model):
     __tablename__ = "tags"
 
