@@ -8,7 +8,7 @@ from wtforms.validators import ValidationError as FormValidationError
 
 from ..exceptions import ValidationError
 from ..extensions import db
-from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Role, Tag, User
+from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Role, Tag, User, email_taken, username_taken
 
 
 def blank_as_none(value: str | None) -> str | None:
@@ -68,13 +68,9 @@ class EditProfileAdminForm(FlaskForm):
             self.role.data = user.role_id
 
     def validate_email(self, field: StringField) -> None:
-        if field.data != self.user.email and _taken(User.email, field.data):
+        if email_taken(field.data, by_other_than=self.user):
             raise FormValidationError("Email already registered.")
 
     def validate_username(self, field: StringField) -> None:
-        if field.data != self.user.username and _taken(User.username, field.data):
+        if username_taken(field.data, by_other_than=self.user):
             raise FormValidationError("Username already in use.")
-
-
-def _taken(column, value: str) -> bool:
-    return db.session.scalar(select(User.id).where(column == value)) is not None

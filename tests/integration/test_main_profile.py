@@ -197,6 +197,26 @@ def test_taken_username_is_a_form_error(client, db):
     assert "Username already in use." in response.text
 
 
+def test_taken_email_or_username_in_another_case_is_a_form_error(client, db):
+    user = UserFactory()
+    other = UserFactory()
+    log_in_as(client, UserFactory(administrator=True))
+    response = client.post(
+        f"/edit-profile/{user.id}", data=admin_form(user, email=other.email.upper(), username=other.username.upper())
+    )
+    assert response.status_code == 200
+    assert "Email already registered." in response.text
+    assert "Username already in use." in response.text
+
+
+def test_admin_may_change_only_the_case_of_a_users_own_email(client, db):
+    user = UserFactory(email="case@example.com")
+    log_in_as(client, UserFactory(administrator=True))
+    response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, email="Case@Example.com"))
+    assert response.status_code == 302
+    assert db.session.get(User, user.id).email == "Case@Example.com"
+
+
 def test_username_must_start_with_a_letter(client, db):
     user = UserFactory()
     log_in_as(client, UserFactory(administrator=True))
