@@ -1,10 +1,10 @@
 """Forms of the accounts pages; each validator's message tells the user what to do."""
 
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
+from ..forms import FlaskyForm
 from ..models import USERNAME_PATTERN, USERNAME_RULE, email_taken, username_taken
 
 EMAIL_TAKEN_MESSAGE = "This email address is already registered."
@@ -20,14 +20,14 @@ def email_field(label: str = "Email") -> EmailField:
     return EmailField(label, filters=[strip_whitespace], validators=[DataRequired(), Length(1, 120), Email()])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskyForm):
     email = email_field()
     password = PasswordField("Password", validators=[DataRequired()])
     remember_me = BooleanField("Keep me logged in")
     submit = SubmitField("Log In")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(FlaskyForm):
     email = email_field()
     username = StringField(
         "Username",
@@ -47,7 +47,7 @@ class RegistrationForm(FlaskForm):
             raise ValidationError("This username is already in use. Please choose another.")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(FlaskyForm):
     old_password = PasswordField("Old password", validators=[DataRequired()])
     password = PasswordField("New password", validators=[DataRequired(), EqualTo("password2", PASSWORDS_MUST_MATCH)])
     password2 = PasswordField("Confirm new password", validators=[DataRequired()])
@@ -58,18 +58,18 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError(NOT_YOUR_PASSWORD)
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(FlaskyForm):
     email = email_field()
     submit = SubmitField("Reset Password")
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(FlaskyForm):
     password = PasswordField("New password", validators=[DataRequired(), EqualTo("password2", PASSWORDS_MUST_MATCH)])
     password2 = PasswordField("Confirm new password", validators=[DataRequired()])
     submit = SubmitField("Reset Password")
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(FlaskyForm):
     email = email_field("New email")
     password = PasswordField("Password", validators=[DataRequired()])
     submit = SubmitField("Update Email Address")

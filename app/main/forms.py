@@ -1,6 +1,5 @@
 """Forms of the pages: posts, comments and profiles."""
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
@@ -8,6 +7,7 @@ from wtforms.validators import ValidationError as FormValidationError
 
 from ..exceptions import ValidationError
 from ..extensions import db
+from ..forms import FlaskyForm
 from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Role, Tag, User, email_taken, username_taken
 
 
@@ -16,7 +16,7 @@ def blank_as_none(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-class PostForm(FlaskForm):
+class PostForm(FlaskyForm):
     title = StringField(
         "Title",
         filters=[blank_as_none],
@@ -35,19 +35,19 @@ class PostForm(FlaskForm):
             raise FormValidationError(str(error)) from error
 
 
-class CommentForm(FlaskForm):
+class CommentForm(FlaskyForm):
     body = StringField("Enter your comment", validators=[DataRequired()])
     submit = SubmitField("Submit")
 
 
-class EditProfileForm(FlaskForm):
+class EditProfileForm(FlaskyForm):
     name = StringField("Real name", validators=[Optional(), Length(max=64)])
     location = StringField("Location", validators=[Optional(), Length(max=64)])
     about_me = TextAreaField("About me")
     submit = SubmitField("Submit")
 
 
-class EditProfileAdminForm(FlaskForm):
+class EditProfileAdminForm(FlaskyForm):
     email = StringField("Email", validators=[DataRequired(), Length(max=120), Email()])
     username = StringField(
         "Username",
