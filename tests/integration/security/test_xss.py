@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
+from app.markdown import render_markdown
 from app.models import Comment, Post, User
 from tests.factories import PostFactory, UserFactory
 from tests.html_safety import XSS_PAYLOADS, executable_constructs
@@ -102,8 +103,10 @@ def test_the_corpus_posted_through_the_web_form(client, db, writer):
 def test_the_corpus_previewed_through_the_web_form(client, db, writer):
     for payload in XSS_PAYLOADS:
         page = client.post("/", data={"body": payload, "preview": "Preview"}).text
-        preview = user_content(page, "post-preview")
+        preview = user_content(page, "preview")
 
+        # A payload that renders to nothing (a lone <script>, say) leaves no preview to show.
+        assert len(preview) == (1 if render_markdown(payload) else 0), payload
         assert inline_script(page) == [], payload
         assert [problem for region in preview for problem in executable_constructs(region)] == [], payload
 
