@@ -118,12 +118,16 @@ class ProductionConfig(Config):
     FLASKY_HSTS = True
     # No random fallback: sessions and tokens must survive a restart and agree across workers.
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # No default: links in mail must point at the public site, never at a guess.
+    FLASKY_BASE_URL = os.environ.get("FLASKY_BASE_URL")
     SQLALCHEMY_DATABASE_URI = database_url("DATABASE_URL", "sqlite:///flasky.sqlite")
 
     @classmethod
     def init_app(cls, app) -> None:
         if not app.config.get("SECRET_KEY"):
             raise SystemExit("Flasky: SECRET_KEY must be set in the environment for the production configuration.")
+        if not app.config.get("FLASKY_BASE_URL"):
+            raise SystemExit("Flasky: FLASKY_BASE_URL (the site's public URL, for links in mail) must be set.")
         from app.log import configure_logging
 
         configure_logging(app.config["FLASKY_LOG_LEVEL"])

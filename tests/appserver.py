@@ -24,6 +24,7 @@ def production_environment(database_url: str, redis_url: str = "", **settings: s
         FLASK_APP="flasky",
         FLASK_CONFIG="production",
         SECRET_KEY="the same secret on every instance",
+        FLASKY_BASE_URL="http://127.0.0.1",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         FLASKY_ADMIN="",

@@ -58,6 +58,7 @@ def app_environment(database_url: str, **settings: str) -> dict[str, str]:
         "FLASK_CONFIG": "production",
         "DATABASE_URL": driver_url(database_url),
         "SECRET_KEY": SECRET_KEY,
+        "FLASKY_BASE_URL": "http://127.0.0.1",
         "FLASKY_AUTH_RATE_LIMIT": UNLIMITED,
         "PYTHONPATH": str(ROOT),
     }

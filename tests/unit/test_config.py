@@ -140,6 +140,7 @@ def test_testing_disables_csrf_and_hashes_cheaply(load_config):
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.setattr(loaded_config.ProductionConfig, "SECRET_KEY", None)
+    monkeypatch.setattr(loaded_config.ProductionConfig, "FLASKY_BASE_URL", "https://flasky.example.com")
     with pytest.raises(SystemExit) as stopped:
         create_app("production")
     message = str(stopped.value)
@@ -151,8 +152,23 @@ def test_production_without_secret_key_in_the_environment_has_none(load_config):
     assert load_config().ProductionConfig.SECRET_KEY is None
 
 
+def test_production_refuses_to_start_without_a_base_url(monkeypatch):
+    monkeypatch.setattr(loaded_config.ProductionConfig, "SECRET_KEY", "s3cret")
+    monkeypatch.setattr(loaded_config.ProductionConfig, "FLASKY_BASE_URL", None)
+    with pytest.raises(SystemExit) as stopped:
+        create_app("production")
+    message = str(stopped.value)
+    assert message == "Flasky: FLASKY_BASE_URL (the site's public URL, for links in mail) must be set."
+    assert "\n" not in message
+
+
+def test_production_without_base_url_in_the_environment_has_none(load_config):
+    assert load_config().ProductionConfig.FLASKY_BASE_URL is None
+
+
 def test_production_starts_with_a_secret_key(monkeypatch):
     monkeypatch.setattr(loaded_config.ProductionConfig, "SECRET_KEY", "s3cret")
+    monkeypatch.setattr(loaded_config.ProductionConfig, "FLASKY_BASE_URL", "https://flasky.example.com")
     app = create_app("production")
     assert app.config["SECRET_KEY"] == "s3cret"
     assert not app.debug

@@ -16,6 +16,7 @@ from .test_sessions import cookie_attributes, set_cookie
 def app(monkeypatch):
     """The production configuration on the test database, with a secret key, leaving the log setup alone."""
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a production secret")
+    monkeypatch.setattr(ProductionConfig, "FLASKY_BASE_URL", "https://flasky.example.com")
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", TestingConfig.SQLALCHEMY_DATABASE_URI)
     monkeypatch.setattr(ProductionConfig, "WTF_CSRF_ENABLED", False, raising=False)
     monkeypatch.setattr("app.log.configure_logging", lambda _level: None)
