@@ -17,10 +17,13 @@ def postgres_server_url() -> str | None:
 
 
 @contextmanager
-def throwaway_postgres_database(server_url: str) -> Iterator[str]:
-    """Create ``<test database>_migrations`` beside the test database, yield its URL, then drop it."""
+def throwaway_postgres_database(server_url: str, purpose: str = "migrations") -> Iterator[str]:
+    """Create ``<test database>_<purpose>_<pid>`` beside the test database, yield its URL, then drop it.
+
+    The process id keeps two suites run at once on one server (several checkouts, say) apart.
+    """
     url = make_url(server_url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
-    name = f"{url.database}_migrations"
+    name = f"{url.database}_{purpose}_{os.getpid()}"
     admin_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         admin = psycopg.connect(admin_url, autocommit=True)

@@ -6,52 +6,32 @@ delivered by a separate ``flask worker`` process to a real SMTP server, and the 
 the same Redis, count requests to both instances together.
 """
 
-import os
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from redis import Redis
 from rq import Queue
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
 
 from app.tasks import QUEUE_NAME
 from tests.appserver import Browser, Gunicorn, production_environment, run_flask
+from tests.integration.empty_databases import postgres_server_url, throwaway_postgres_database
 from tests.mailserver import MailServer, links
-from tests.services import unavailable
 from tests.taskqueue import empty_test_redis
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test_deploy"
 # Small, so that attempts spread over both instances pass it quickly.
 AUTH_RATE_LIMIT = 3
 
-
-def postgres_server_url() -> URL:
-    """TEST_DATABASE_URL when it is PostgreSQL, else the deploy helper's database on the local server."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    return make_url(url if url.startswith("postgres") else DEFAULT_POSTGRES_URL).set(drivername="postgresql+psycopg")
+pytestmark = pytest.mark.skipif(
+    postgres_server_url() is None, reason="scale-out runs when TEST_DATABASE_URL is PostgreSQL"
+)
 
 
 @pytest.fixture(scope="module")
 def shared_database():
     """A new, empty PostgreSQL database for both instances, dropped afterwards."""
-    server = postgres_server_url()
-    # The process id keeps two suites run at once on one server (several checkouts, say) from sharing it.
-    name = f"{server.database}_scale_out_{os.getpid()}"
-    engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        engine.dispose()
-        unavailable("PostgreSQL", f"{server.render_as_string()} did not answer ({error.orig.__class__.__name__})")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    with throwaway_postgres_database(postgres_server_url(), "scale_out") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -22,38 +20,22 @@ from config import TestingConfig
 from tests.appserver import Browser, Gunicorn, production_environment, run_flask
 from tests.factories import PostFactory, UserFactory
 from tests.integration.api.conftest import basic_auth
-from tests.services import unavailable
+from tests.integration.empty_databases import postgres_server_url, throwaway_postgres_database
 
-pytestmark = pytest.mark.soak
+pytestmark = [
+    pytest.mark.soak,
+    pytest.mark.skipif(postgres_server_url() is None, reason="the soak runs when TEST_DATABASE_URL is PostgreSQL"),
+]
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test_sec"
 WRITERS = 6
 SOAK_SECONDS = float(os.environ.get("FLASKY_SOAK_SECONDS", 30))
-
-
-def postgres_server_url() -> URL:
-    """TEST_DATABASE_URL when it is PostgreSQL, else the security tests' database on the local server."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    return make_url(url if url.startswith("postgres") else DEFAULT_POSTGRES_URL).set(drivername="postgresql+psycopg")
 
 
 @pytest.fixture
 def soak_database():
     """A new, empty PostgreSQL database, dropped afterwards."""
-    server = postgres_server_url()
-    name = f"{server.database}_soak_{os.getpid()}"
-    engine = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        engine.dispose()
-        unavailable("PostgreSQL", f"{server.render_as_string()} did not answer ({error.orig.__class__.__name__})")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    with throwaway_postgres_database(postgres_server_url(), "soak") as url:
+        yield url
 
 
 def seed(database_url: str) -> int:
