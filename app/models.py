@@ -503,12 +503,15 @@ class Comment(db.Model):
     author: Mapped[User | None] = relationship(back_populates="comments")
     post: Mapped[Post | None] = relationship(back_populates="comments")
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, reader: "User | AnonymousUser | None" = None) -> dict[str, Any]:
+        """The comment as the API shows it; a disabled comment's text only to a ``reader`` who moderates."""
+        hidden = self.disabled and not (reader is not None and reader.can(Permission.MODERATE))
         return {
             "url": url_for("api.get_comment", id=self.id),
             "post_url": url_for("api.get_post", id=self.post_id),
-            "body": self.body,
-            "body_html": self.body_html,
+            "body": None if hidden else self.body,
+            "body_html": None if hidden else self.body_html,
+            "disabled": self.disabled,
             "timestamp": isoformat_utc(self.timestamp),
             "author_url": url_for("api.get_user", id=self.author_id),
         }

@@ -23,7 +23,7 @@ def get_comments(args: dict[str, Any]) -> dict[str, Any]:
 @api.get("/comments/<int:id>")
 @operation("Get a comment", tag="comments", response=CommentSchema)
 def get_comment(id: int) -> dict[str, Any]:
-    return get_or_404(Comment, id).to_json()
+    return get_or_404(Comment, id).to_json(reader=g.current_user)
 
 
 @api.get("/posts/<int:id>/comments/")
@@ -50,4 +50,5 @@ def new_post_comment(id: int, data: dict[str, Any]) -> tuple[dict[str, Any], int
     comment.post = post
     db.session.add(comment)
     db.session.commit()
-    return comment.to_json(), 201, {"Location": url_for("api.get_comment", id=comment.id, _external=True)}
+    location = url_for("api.get_comment", id=comment.id, _external=True)
+    return comment.to_json(reader=g.current_user), 201, {"Location": location}

@@ -2,7 +2,7 @@
 
 from typing import Any, TypeVar
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app, g, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 
@@ -68,5 +68,5 @@ def posts_page(statement: Select, args: dict[str, Any], endpoint: str, **view_ar
 def comments_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
     """A page of comments, in two queries however long the page."""
     pagination = paginate(statement, args, "FLASKY_COMMENTS_PER_PAGE")
-    comments = [comment.to_json() for comment in pagination.items]
+    comments = [comment.to_json(reader=g.current_user) for comment in pagination.items]
     return {"comments": comments, **page_links(pagination, endpoint, **view_args)}

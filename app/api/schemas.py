@@ -79,8 +79,11 @@ class UserSchema(Schema):
 class CommentSchema(Schema):
     url = fields.String(metadata={"example": "/api/v1/comments/1"})
     post_url = fields.String()
-    body = fields.String()
+    body = fields.String(
+        allow_none=True, metadata={"description": "Null when a moderator disabled the comment, unless you moderate."}
+    )
     body_html = fields.String(allow_none=True)
+    disabled = fields.Boolean(metadata={"description": "Whether a moderator disabled the comment."})
     timestamp = fields.DateTime()
     author_url = fields.String()
 

@@ -75,3 +75,26 @@ def test_comment_is_read(client, headers):
 
 def test_missing_comment_is_404(client, headers):
     assert client.get("/api/v1/comments/999", headers=headers).status_code == 404
+
+
+def test_a_disabled_comment_hides_its_text_from_readers(client, headers):
+    comment = CommentFactory(body="rude words", disabled=True)
+
+    for response in (
+        client.get(f"/api/v1/comments/{comment.id}", headers=headers),
+        client.get(f"/api/v1/posts/{comment.post_id}/comments/", headers=headers),
+    ):
+        shown = response.json if "url" in response.json else response.json["comments"][0]
+        assert shown["disabled"] is True
+        assert shown["body"] is None
+        assert shown["body_html"] is None
+        assert "rude words" not in response.text
+
+
+def test_a_disabled_comment_shows_its_text_to_moderators(client, db):
+    comment = CommentFactory(body="rude words", disabled=True)
+
+    response = client.get(f"/api/v1/comments/{comment.id}", headers=token_auth(UserFactory(moderator=True)))
+
+    assert response.json["disabled"] is True
+    assert response.json["body"] == "rude words"

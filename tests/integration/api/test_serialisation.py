@@ -68,6 +68,7 @@ def test_comment_to_json(db):
         "url": f"/api/v1/comments/{comment.id}",
         "post_url": f"/api/v1/posts/{comment.post_id}",
         "body": "ok",
+        "disabled": False,
         "body_html": "<p>ok</p>",
         "timestamp": "2024-01-01T12:00:00.000Z",
         "author_url": f"/api/v1/users/{comment.author_id}",
