@@ -45,6 +45,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+    # Flask-Mail would otherwise print every SMTP exchange whenever the app runs in debug mode.
+    MAIL_DEBUG = env_bool("MAIL_DEBUG")
 
     FLASKY_ADMIN = os.environ.get("FLASKY_ADMIN")
     FLASKY_MAIL_SUBJECT_PREFIX = os.environ.get("FLASKY_MAIL_SUBJECT_PREFIX", "[Flasky]")
