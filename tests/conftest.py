@@ -1,5 +1,7 @@
 """Fixtures shared by every test layer: the app, an isolated database, a client and a CLI runner."""
 
+import os
+
 import pytest
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import text
@@ -14,6 +16,16 @@ from tests.services import unavailable
 from tests.taskqueue import empty_test_redis
 
 _prepared_schemas: set[str] = set()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests marked ``postgres`` unless the suite runs on PostgreSQL; they run in that pass."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith(("postgres://", "postgresql")):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 class SharedBytecodeCache(BytecodeCache):

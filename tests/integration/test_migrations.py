@@ -20,9 +20,7 @@ from tests.integration.empty_databases import postgres_server_url, throwaway_pos
         "sqlite",
         pytest.param(
             "postgresql",
-            marks=pytest.mark.skipif(
-                postgres_server_url() is None, reason="PostgreSQL migrations run when TEST_DATABASE_URL is PostgreSQL"
-            ),
+            marks=pytest.mark.postgres,
         ),
     ]
 )

@@ -22,9 +22,7 @@ from tests.taskqueue import empty_test_redis
 # Small, so that attempts spread over both instances pass it quickly.
 AUTH_RATE_LIMIT = 3
 
-pytestmark = pytest.mark.skipif(
-    postgres_server_url() is None, reason="scale-out runs when TEST_DATABASE_URL is PostgreSQL"
-)
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def live_url(app, db) -> Iterator[str]:
     """The app served by a threaded server on a free port of 127.0.0.1, on the PostgreSQL test database."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent writers need PostgreSQL (TEST_DATABASE_URL)")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="security-live-server", daemon=True)
     thread.start()

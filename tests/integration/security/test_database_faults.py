@@ -102,17 +102,12 @@ def test_a_form_post_failing_keeps_nothing_and_can_be_sent_again(client, db, qui
     assert db.session.scalars(select(Post.body)).all() == ["try again"]
 
 
-def postgres_only(db) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("terminating server connections needs PostgreSQL (TEST_DATABASE_URL)")
-
-
 def admin_connection(db) -> psycopg.Connection:
     return psycopg.connect(db.engine.url.set(drivername="postgresql").render_as_string(False), autocommit=True)
 
 
+@pytest.mark.postgres
 def test_connections_terminated_between_requests_are_replaced_unnoticed(client, db):
-    postgres_only(db)
     url = f"/post/{PostFactory(body='still here').id}"
     assert client.get(url).status_code == 200
     db.session.close()
@@ -127,8 +122,8 @@ def test_connections_terminated_between_requests_are_replaced_unnoticed(client, 
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.postgres
 def test_a_connection_terminated_mid_request_gets_a_500_and_the_next_request_succeeds(client, db, quiet_errors):
-    postgres_only(db)
     url = f"/post/{PostFactory(body='still here').id}"
     db.session.close()
 

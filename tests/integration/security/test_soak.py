@@ -24,7 +24,7 @@ from tests.integration.empty_databases import postgres_server_url, throwaway_pos
 
 pytestmark = [
     pytest.mark.soak,
-    pytest.mark.skipif(postgres_server_url() is None, reason="the soak runs when TEST_DATABASE_URL is PostgreSQL"),
+    pytest.mark.postgres,
 ]
 
 WRITERS = 6
