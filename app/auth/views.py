@@ -3,7 +3,6 @@
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..errors import wants_json
 from ..extensions import db, limiter
 from ..models import User, user_by_email
 from ..security import auth_rate_limit
@@ -40,11 +39,13 @@ def before_request():
     return redirect(url_for("auth.unconfirmed"))
 
 
+# Accounts, probes and the token-authenticated APIs (which refuse unconfirmed users themselves) stay open.
+OPEN_TO_UNCONFIRMED = {"auth", "api", "conduit", "health"}
+
+
 def needs_confirmation(endpoint: str | None, blueprint: str | None) -> bool:
-    """Whether an unconfirmed user is kept from this endpoint; accounts, probes, static files and JSON stay open."""
-    if endpoint is None or endpoint == "static" or blueprint in {"auth", "api", "health"}:
-        return False
-    return not wants_json()
+    """Whether an unconfirmed user is kept from this endpoint, whatever the request asks to get back."""
+    return endpoint is not None and endpoint != "static" and blueprint not in OPEN_TO_UNCONFIRMED
 
 
 @auth.route("/unconfirmed")

@@ -148,13 +148,16 @@ def test_an_unconfirmed_user_may_still_use_account_pages_and_static_files(client
     assert client.get("/no-such-page").status_code == 404
 
 
-def test_an_unconfirmed_user_asking_for_json_is_not_redirected(client, auth):
+def test_an_unconfirmed_user_asking_for_json_still_waits_for_confirmation(client, auth):
     UserFactory(email="john@example.com", unconfirmed=True)
     auth.login()
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json["error"] == "not found"
-    assert client.get("/", headers={"Accept": "application/json"}).status_code == 200
+    assert client.get("/", headers={"Accept": "application/json"}).status_code == 302
+    response = client.post("/", data={"body": "sneaked in"}, headers={"Accept": "application/json"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/auth/unconfirmed")
 
 
 @pytest.mark.parametrize(
@@ -163,6 +166,8 @@ def test_an_unconfirmed_user_asking_for_json_is_not_redirected(client, auth):
         ("main.index", "main", True),
         ("auth.login", "auth", False),
         ("api.get_post", "api", False),
+        ("conduit.get_current_user", "conduit", False),
+        ("health.readyz", "health", False),
         ("static", None, False),
         (None, None, False),
     ],
