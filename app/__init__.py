@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config
 
+from .converters import IdConverter
 from .extensions import cors, csrf, db, limiter, login_manager, mail, migrate, moment
 from .profiling import init_profiling
 from .security import init_security
@@ -19,6 +20,7 @@ def create_app(config_name: str = "default") -> Flask:
     """Build the application for the configuration named ``config_name``."""
     app = Flask(__name__)
     app.config.from_object(config[config_name])
+    app.url_map.converters["int"] = IdConverter
     config[config_name].init_app(app)
     if app.config["FLASKY_PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)

@@ -12,8 +12,9 @@ from marshmallow import Schema
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import Rule
 
+from ..converters import LARGEST_ID
 from ..models import Permission
-from .schemas import MAX_ID, ErrorSchema
+from .schemas import ErrorSchema
 
 PERMISSION_NAMES = {
     Permission.FOLLOW: "FOLLOW",
@@ -126,7 +127,7 @@ def _operation_object(documented: dict[str, Any], rule: Rule) -> dict[str, Any]:
             "in": "path",
             "name": name,
             "required": True,
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            "schema": {"type": "integer", "minimum": 1, "maximum": LARGEST_ID},
         }
         for name in sorted(rule.arguments)
     ]

@@ -9,14 +9,13 @@ from sqlalchemy import Select, func, select
 from ..extensions import db
 from ..models import Comment, Post
 from ..pagination import paginate as paginate_rows
-from .schemas import MAX_ID
 
 Model = TypeVar("Model", bound=db.Model)
 
 
 def get_or_404(model: type[Model], id: int) -> Model:
     """The ``model`` row with ``id``, or a 404 that names what was missing."""
-    instance = db.session.get(model, id) if id <= MAX_ID else None
+    instance = db.session.get(model, id)
     if instance is None:
         abort(404, f"There is no {model.__name__.lower()} {id}.")
     return instance

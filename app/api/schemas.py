@@ -2,8 +2,6 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-# Ids are 32-bit integers on every engine; a larger one can name nothing.
-MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from ..converters import LARGEST_ID
 from ..decorators import admin_required, permission_required
 from ..extensions import db
 from ..markdown import render_markdown
@@ -17,8 +18,11 @@ SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 60 * 60
 
 
 def page_argument() -> int:
-    """The ``page`` query argument, 1 when absent or not a number."""
-    return request.args.get("page", 1, type=int)
+    """The ``page`` query argument, 1 when absent or not a number; a page no list could reach is not found."""
+    page = request.args.get("page", 1, type=int)
+    if abs(page) > LARGEST_ID:
+        abort(404)
+    return page
 
 
 @main.route("/", methods=["GET", "POST"])

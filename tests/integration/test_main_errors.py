@@ -3,7 +3,7 @@
 import pytest
 from flask import abort
 
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.login import log_in_as
 
 JSON = {"Accept": "application/json"}
@@ -80,3 +80,26 @@ def test_unexpected_error_as_html_and_json(app, client):
     app.add_url_rule("/test-broken", "broken", broken)
     assert_html_error(client.get("/test-broken", headers=HTML), 500, "Something went wrong on our side")
     assert_json_error(client.get("/test-broken", headers=JSON), 500, "internal server error")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?page=" + "9" * 30,
+        "/?page=-" + "9" * 30,
+        "/post/" + "9" * 30,
+        "/user/nobody?page=" + "9" * 30,
+        "/edit/" + "9" * 30,
+        "/edit-profile/" + "9" * 30,
+    ],
+)
+def test_numbers_no_table_could_hold_are_not_found(client, db, path):
+    log_in_as(client, UserFactory(administrator=True))
+    assert client.get(path, headers=HTML).status_code == 404
+
+
+def test_a_huge_page_of_a_real_list_is_not_found(client, db):
+    user = UserFactory()
+    post = PostFactory(author=user)
+    for path in (f"/user/{user.username}", f"/followers/{user.username}", f"/post/{post.id}"):
+        assert client.get(f"{path}?page={'9' * 30}", headers=HTML).status_code == 404
