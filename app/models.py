@@ -201,6 +201,10 @@ class User(UserMixin, db.Model):
         """A reset token that stops working once the password changes, so each link resets at most once."""
         return generate_token("reset", {"reset": self.id, "password": self.password_fingerprint()}, expiration)
 
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in sessions and remember cookies; a password change ends them all."""
+        return f"{self.id}:{self.password_fingerprint()}"
+
     def password_fingerprint(self) -> str:
         """A short digest of the stored hash: it changes with the password and reveals nothing of it."""
         return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
@@ -227,21 +231,25 @@ class User(UserMixin, db.Model):
         new_email = data.get("new_email")
         if not isinstance(new_email, str) or not new_email:
             return False
-        if db.session.scalar(select(User.id).filter_by(email=new_email)) is not None:
+        if email_taken(new_email, by_other_than=self):
             return False
         self.email = new_email
         db.session.add(self)
         return True
 
     def generate_auth_token(self, expiration: int = 3600) -> str:
-        return generate_token("auth", {"id": self.id}, expiration)
+        """An API token; it stops working when the password changes, as every session does."""
+        return generate_token("auth", {"id": self.id, "password": self.password_fingerprint()}, expiration)
 
     @staticmethod
     def verify_auth_token(token: str) -> "User | None":
         data = load_token("auth", token)
         if data is None:
             return None
-        return db.session.get(User, data.get("id"))
+        user = db.session.get(User, data.get("id"))
+        if user is None or data.get("password") != user.password_fingerprint():
+            return None
+        return user
 
     # Permissions
 
@@ -409,10 +417,15 @@ login_manager.anonymous_user = AnonymousUser
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
+    """The user of a session, while the password is the one the session was opened with."""
+    id_, _, fingerprint = user_id.partition(":")
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(id_))
     except ValueError:
         return None
+    if user is None or fingerprint != user.password_fingerprint():
+        return None
+    return user
 
 
 class Post(db.Model):
@@ -480,6 +493,12 @@ class Post(db.Model):
             "comments_url": url_for("api.get_post_comments", id=self.id),
             "comment_count": self.comments.count() if comment_count is None else comment_count,
         }
+
+    def editable_by(self, user: "User | AnonymousUser") -> bool:
+        """Whether ``user`` may change this post: its author while allowed to write, or an administrator."""
+        if user.is_administrator():
+            return True
+        return user.can(Permission.WRITE) and user.is_authenticated and user.id == self.author_id
 
     @staticmethod
     def from_json(json_post: Any) -> "Post":

@@ -14,6 +14,6 @@ def forget_current_user() -> None:
 def log_in_as(client: FlaskClient, user: User) -> None:
     """Make ``client``'s session belong to ``user``, as Flask-Login does after a successful login."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     forget_current_user()

@@ -1,12 +1,12 @@
 """Every API request authenticates itself: HTTP Basic with an email and password, or with a token."""
 
 from flask import Response, current_app, g, request
+from flask.blueprints import BlueprintSetupState
 from flask_httpauth import HTTPBasicAuth
-from sqlalchemy import func, select
 
 from ..errors import json_error
 from ..extensions import db, limiter
-from ..models import User
+from ..models import User, user_by_email
 from ..security import auth_rate_limit
 from . import api
 from .openapi import operation
@@ -34,11 +34,27 @@ def verify_password(email_or_token: str, password: str) -> User | None:
     if g.token_used:
         user = User.verify_auth_token(email_or_token)
     else:
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email_or_token.lower()))
-        if user is not None and not user.verify_password(password):
+        user = user_by_email(email_or_token)
+        if user is None or not user.verify_password(password):
             user = None
+        elif db.session.is_modified(user):
+            db.session.commit()  # keep a hash upgraded to the configured method
     g.current_user = user
     return user
+
+
+def failed_authentication(response: Response) -> bool:
+    """Whether a response refused the credentials sent: only those count towards the guessing limit."""
+    return response.status_code == 401
+
+
+@api.record
+def limit_password_guesses(_state: BlueprintSetupState) -> None:
+    """Every API endpoint checks passwords, so failed attempts anywhere count towards the same limit as logins.
+
+    Set at each registration: the limiter keeps its limits per application it was initialised with.
+    """
+    limiter.shared_limit(auth_rate_limit, scope="api-authentication", deduct_when=failed_authentication)(api)
 
 
 @basic_auth.error_handler

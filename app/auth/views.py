@@ -149,6 +149,8 @@ def change_password():
     if form.validate_on_submit():
         current_user.password = form.password.data
         db.session.commit()
+        # Every other session of this user ends with the old password; this one carries on.
+        login_user(current_user._get_current_object())
         flash("Your password has been updated.")
         return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

@@ -67,7 +67,7 @@ def get_current_user() -> Response:
 @conduit.put("/user")
 @token_required
 def update_current_user() -> Response:
-    """Change what was sent; the token sent stays valid whatever changes."""
+    """Change what was sent; the token sent stays valid, unless the password changes: then a new one comes back."""
     user = signed_in_user()
     changes = schemas.user_changes()
     if "username" in changes:
@@ -85,4 +85,4 @@ def update_current_user() -> Response:
     if "image" in changes:
         user.image = changes["image"]
     db.session.commit()
-    return user_response(user, token_from_header())
+    return user_response(user, issue_token(user) if "password" in changes else token_from_header())

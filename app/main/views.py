@@ -160,9 +160,9 @@ def post(id: int) -> str | Response:
 @main.route("/edit/<int:id>", methods=["GET", "POST"])
 @login_required
 def edit(id: int) -> str | Response:
-    """Edit a post: its author or an administrator only."""
+    """Edit a post: its author, while allowed to write, or an administrator."""
     post = queries.post_with_author(id)
-    if current_user != post.author and not current_user.can(Permission.ADMIN):
+    if not post.editable_by(current_user):
         abort(403)
     form = PostForm(obj=post)
     if not form.is_submitted():

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from app.models import Comment, Post, utcnow
+from app.models import Comment, Permission, Post, utcnow
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.login import log_in_as
 
@@ -153,6 +153,17 @@ def test_other_users_cannot_edit_a_post(client, db):
     assert f"/edit/{post.id}" not in client.get(f"/post/{post.id}").text
     assert client.get(f"/edit/{post.id}").status_code == 403
     assert client.post(f"/edit/{post.id}", data={"body": "hijack", "submit": "Submit"}).status_code == 403
+    assert db.session.get(Post, post.id).body == "kept"
+
+
+def test_an_author_no_longer_allowed_to_write_cannot_edit(client, db):
+    author = UserFactory()
+    post = PostFactory(author=author, body="kept")
+    author.role.remove_permission(Permission.WRITE)
+    db.session.commit()
+    log_in_as(client, author)
+    assert f"/edit/{post.id}" not in client.get(f"/post/{post.id}").text
+    assert client.post(f"/edit/{post.id}", data={"body": "changed", "submit": "Submit"}).status_code == 403
     assert db.session.get(Post, post.id).body == "kept"
 
 

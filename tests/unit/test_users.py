@@ -323,9 +323,27 @@ def test_bad_auth_token_finds_nobody(db):
 # Sessions
 
 
-def test_login_manager_loads_a_user_by_id(db):
+def test_login_manager_loads_a_user_by_its_session_id(db):
     user = UserFactory()
-    assert load_user(str(user.id)) == user
+    assert user.get_id() == f"{user.id}:{user.password_fingerprint()}"
+    assert load_user(user.get_id()) == user
+
+
+def test_a_password_change_ends_every_session(db):
+    user = UserFactory(password="cat")
+    session_id = user.get_id()
+    user.password = "dog"
+    _db.session.commit()
+    assert load_user(session_id) is None
+    assert load_user(str(user.id)) is None
+
+
+def test_a_password_change_ends_every_api_token(db):
+    user = UserFactory(password="cat")
+    token = user.generate_auth_token()
+    user.password = "dog"
+    _db.session.commit()
+    assert User.verify_auth_token(token) is None
 
 
 @pytest.mark.parametrize("user_id", ["999999", "not-a-number"])

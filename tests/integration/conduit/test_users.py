@@ -256,6 +256,26 @@ def test_update_of_the_password_lets_the_user_log_in_with_it(api, user):
     assert login.status_code == 200
 
 
+def test_a_password_update_returns_a_new_token_and_ends_the_old_one(api, user):
+    old_token = user.generate_auth_token()
+
+    response = api.put("/api/user", token=old_token, json={"user": {"password": "newpassword"}})
+
+    new_token = response.json["user"]["token"]
+    assert new_token != old_token
+    assert api.get("/api/user", token=new_token).status_code == 200
+    assert api.get("/api/user", token=old_token).status_code == 401
+
+
+def test_a_token_survives_a_username_and_email_update(api, user):
+    token = user.generate_auth_token()
+
+    response = api.put("/api/user", token=token, json={"user": {"username": "jacob", "email": "jacob@example.com"}})
+
+    assert response.json["user"]["token"] == token
+    assert api.get("/api/user", token=token).json["user"]["username"] == "jacob"
+
+
 @pytest.mark.parametrize("blank", ["", None, "   "])
 def test_update_stores_a_blank_bio_or_image_as_null(api, user, db, blank):
     user.image = "https://i.example/j.png"

@@ -125,3 +125,20 @@ def test_with_redis_the_counts_live_in_redis_where_every_worker_sees_them(client
     assert stored_counters
     assert after_flush.status_code == 200
     redis.close()
+
+
+def test_password_guesses_on_any_api_endpoint_are_limited(client, db):
+    user = UserFactory()
+    for path in ("/api/v1/posts/", "/api/v1/comments/", f"/api/v1/users/{user.id}"):
+        assert client.get(path, headers=basic_auth(user.email, "wrong")).status_code == 401
+
+    refused = client.get("/api/v1/posts/", headers=basic_auth(user.email, "guess"))
+
+    assert_refused_with_retry_after(refused, "application/json")
+
+
+def test_requests_with_good_credentials_are_not_counted_as_guesses(client, db):
+    user = UserFactory()
+    headers = basic_auth(user.generate_auth_token(), "")
+    for _ in range(LIMIT * 2):
+        assert client.get("/api/v1/posts/", headers=headers).status_code == 200
