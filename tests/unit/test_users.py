@@ -291,6 +291,21 @@ def test_email_change_to_an_address_in_use_is_refused(db):
     assert reloaded(user).email != other.email
 
 
+def test_email_change_to_an_address_taken_since_in_another_case_is_refused(db):
+    user = UserFactory()
+    token = user.generate_email_change_token("carol@example.com")
+    UserFactory(email="Carol@Example.com")
+    assert not user.change_email(token)
+    assert reloaded(user).email != "carol@example.com"
+
+
+def test_email_change_to_the_users_own_address_in_another_case_is_accepted(db):
+    user = UserFactory(email="ann@example.com")
+    assert user.change_email(user.generate_email_change_token("Ann@Example.com"))
+    _db.session.commit()
+    assert reloaded(user).email == "Ann@Example.com"
+
+
 def test_email_change_token_without_a_usable_address_is_refused(db):
     user = UserFactory()
     for new_email in ("", None, 42):
