@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.models import User, hash_method_of
 from tests.factories import UserFactory
+from tests.integration.api.conftest import basic_auth
 
 NEWER_METHOD = "scrypt:16384:8:1"
 
@@ -26,6 +27,17 @@ def test_a_login_upgrades_a_hash_made_with_an_older_method(app, client, db, auth
     assert new_hash.startswith(f"{NEWER_METHOD}$")
     auth.logout()
     assert auth.login().headers["Location"] == "/"
+
+
+def test_an_api_request_upgrades_the_hash_and_its_token_keeps_working(app, client, db):
+    UserFactory(email="john@example.com")
+    app.config["FLASKY_PASSWORD_HASH_METHOD"] = NEWER_METHOD
+
+    response = client.post("/api/v1/tokens/", headers=basic_auth("john@example.com", "cat"))
+
+    assert stored_hash(db, "john@example.com").startswith(f"{NEWER_METHOD}$")
+    token = response.json["token"]
+    assert client.get("/api/v1/posts/", headers=basic_auth(token, "")).status_code == 200
 
 
 def test_a_failed_login_leaves_the_old_hash(app, client, db, auth):
