@@ -494,6 +494,19 @@ class Post(db.Model):
             "comment_count": self.comments.count() if comment_count is None else comment_count,
         }
 
+    @staticmethod
+    def comment_counts(posts: Iterable["Post"]) -> dict[int, int]:
+        """The number of comments on each of ``posts``, in one grouped query (none when there are no posts)."""
+        ids = [post.id for post in posts]
+        if not ids:
+            return {}
+        rows = db.session.execute(
+            select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids)).group_by(Comment.post_id)
+        )
+        counts = dict.fromkeys(ids, 0)
+        counts.update(dict(rows.tuples().all()))
+        return counts
+
     def editable_by(self, user: "User | AnonymousUser") -> bool:
         """Whether ``user`` may change this post: its author while allowed to write, or an administrator."""
         if user.is_administrator():

@@ -4,10 +4,10 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g, url_for
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
 from ..extensions import db
-from ..models import Comment, Post
+from ..models import Post
 from ..pagination import paginate as paginate_rows
 
 Model = TypeVar("Model", bound=db.Model)
@@ -46,20 +46,10 @@ def page_links(pagination: Pagination, endpoint: str, **view_args: Any) -> dict[
     }
 
 
-def comment_counts(posts: list[Post]) -> dict[int, int]:
-    """How many comments each post has, in one grouped query."""
-    rows = db.session.execute(
-        select(Comment.post_id, func.count())
-        .where(Comment.post_id.in_([post.id for post in posts]))
-        .group_by(Comment.post_id)
-    )
-    return dict(rows.tuples().all())
-
-
 def posts_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
     """A page of posts with their comment counts and exact total, in three queries however long or deep the page."""
     pagination = paginate_rows(statement, args["page"], page_size(args, "FLASKY_POSTS_PER_PAGE"))
-    counts = comment_counts(pagination.items)
+    counts = Post.comment_counts(pagination.items)
     posts = [post.to_json(comment_count=counts.get(post.id, 0)) for post in pagination.items]
     return {"posts": posts, **page_links(pagination, endpoint, **view_args)}
 

@@ -1,7 +1,5 @@
 """The queries behind the pages: each loads what its page shows in a fixed number of statements."""
 
-from collections.abc import Iterable
-
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
@@ -36,19 +34,6 @@ def followed_posts(user: User, page: int) -> Pagination:
 def posts_by(user: User, page: int) -> Pagination:
     """A page of ``user``'s posts, newest first, with their exact number (the profile shows it)."""
     return paginate_posts(select(Post).where(Post.author_id == user.id), page)
-
-
-def comment_counts(posts: Iterable[Post]) -> dict[int, int]:
-    """The number of comments on each of ``posts``, in one query (none when there are no posts)."""
-    ids = [post.id for post in posts]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids)).group_by(Comment.post_id)
-    )
-    counts = dict.fromkeys(ids, 0)
-    counts.update(dict(rows.all()))
-    return counts
 
 
 def post_with_author(post_id: int) -> Post:

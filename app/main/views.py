@@ -53,7 +53,7 @@ def index() -> str | Response:
         form=form,
         preview=preview,
         posts=pagination.items,
-        comment_counts=queries.comment_counts(pagination.items),
+        comment_counts=Post.comment_counts(pagination.items),
         pagination=pagination,
         show_followed=show_followed,
     )
@@ -89,7 +89,7 @@ def user(username: str) -> str:
         "user.html",
         user=user,
         posts=pagination.items,
-        comment_counts=queries.comment_counts(pagination.items),
+        comment_counts=Post.comment_counts(pagination.items),
         pagination=pagination,
         is_following=current_user.is_authenticated and current_user.is_following(user),
         is_followed_by=current_user.is_authenticated and current_user.is_followed_by(user),
