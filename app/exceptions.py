@@ -1,5 +1,32 @@
-"""Exceptions raised by the models and turned into error responses by the blueprints."""
+"""The errors the domain layer raises; each interface renders them in its own shape (page, API v1, Conduit)."""
 
 
-class ValidationError(ValueError):
-    """Data sent by a client does not make a valid resource."""
+class DomainError(Exception):
+    """A rule refused an action. ``errors`` holds messages per field, for the forms and APIs that show them so."""
+
+    def __init__(self, message: str = "", errors: dict[str, list[str]] | None = None) -> None:
+        self.errors = errors or {}
+        self.message = message or "; ".join(
+            f"{field} {' '.join(messages)}" for field, messages in sorted(self.errors.items())
+        )
+        super().__init__(self.message)
+
+
+class NotAllowed(DomainError):
+    """The user may not do this: not signed in, not confirmed, or without the permission (403)."""
+
+
+class NotFound(DomainError):
+    """What the action names does not exist, or no longer does (404)."""
+
+
+class Conflict(DomainError):
+    """The action clashes with what is there: already done, or a name someone else has (409)."""
+
+
+class Invalid(DomainError):
+    """The data sent does not make a valid resource (422)."""
+
+
+class ValidationError(Invalid):
+    """The book's name for invalid data, raised by ``from_json``."""

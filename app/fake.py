@@ -11,7 +11,10 @@ from werkzeug.security import generate_password_hash
 
 from .extensions import db
 from .markdown import render_markdown
-from .models import Comment, Follow, Post, Role, User, gravatar_hash, password_hash_method, slugify, utcnow
+from .models import Comment, Follow, Post, Role, User, gravatar_hash
+from .passwords import password_hash_method
+from .slugs import SlugNumbering
+from .timestamps import utcnow
 
 DEMO_PASSWORD = "flasky-demo"
 DEMO_ACCOUNTS = (
@@ -84,24 +87,6 @@ def _profiles(fake: Faker, count: int) -> dict[str, list]:
 def _titles(fake: Faker, count: int) -> list[str]:
     """A pool of post titles."""
     return [fake.sentence(nb_words=fake.random_int(3, 7)).rstrip(".") for _ in range(count)]
-
-
-class _Slugs:
-    """Slugs as the application makes them (``title``, ``title-2``...), counted in memory so bulk inserts stay fast."""
-
-    def __init__(self, taken: set[str]) -> None:
-        self.taken = taken
-        self.counters: dict[str, int] = {}
-
-    def for_title(self, title: str) -> str:
-        base = slugify(title)
-        while True:
-            number = self.counters.get(base, 0) + 1
-            self.counters[base] = number
-            slug = base if number == 1 else f"{base}-{number}"
-            if slug not in self.taken:
-                self.taken.add(slug)
-                return slug
 
 
 def _bodies(fake: Faker, count: int) -> list[tuple[str, str]]:
@@ -194,7 +179,7 @@ def generate(
 
     bodies = _bodies(fake, min(POOL_SIZE, max(posts, comments, 1)))
     titles = _titles(fake, min(POOL_SIZE, max(posts, 1)))
-    slugs = _Slugs(set(db.session.scalars(select(Post.slug))))
+    slugs = SlugNumbering(set(db.session.scalars(select(Post.slug))))
     authors = new_user_ids or all_user_ids
     post_rows = []
     for _ in range(posts):

@@ -6,7 +6,8 @@ from flask_httpauth import HTTPBasicAuth
 
 from ..errors import json_error
 from ..extensions import db, limiter
-from ..models import User, user_by_email
+from ..lookups import user_by_email
+from ..models import User
 from ..security import auth_rate_limit
 from . import api
 from .openapi import operation

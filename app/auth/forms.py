@@ -5,7 +5,8 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
 
 from ..forms import FlaskyForm
-from ..models import USERNAME_PATTERN, USERNAME_RULE, email_taken, username_taken
+from ..lookups import email_taken, username_taken
+from ..validation import USERNAME_PATTERN, USERNAME_RULE
 
 EMAIL_TAKEN_MESSAGE = "This email address is already registered."
 PASSWORDS_MUST_MATCH = "Passwords must match."

@@ -4,11 +4,11 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..models import User, user_by_email
+from ..lookups import user_by_email
+from ..models import User
 from ..security import auth_rate_limit
 from . import auth
-from .accounts import (
-    create_account,
+from ..services.account_mail import (
     notify_admin_of_new_user,
     send_confirmation,
     send_email_change,

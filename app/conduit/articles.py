@@ -5,7 +5,8 @@ from typing import Any
 from flask import Response, jsonify
 
 from ..extensions import db
-from ..models import Permission, Post, User, utcnow
+from ..models import Permission, Post, User
+from ..timestamps import utcnow
 from . import conduit, queries, schemas
 from .authentication import signed_in_user, token_optional, token_required, viewer
 from .errors import forbidden

@@ -7,7 +7,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, request
 
 from ..exceptions import ValidationError
-from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Comment, Post, Tag, User, isoformat_utc
+from ..models import TITLE_LENGTH, Comment, Post, Tag, User
+from ..timestamps import isoformat_utc
+from ..validation import USERNAME_PATTERN, USERNAME_RULE
 from .errors import ConduitError, unprocessable
 
 USERNAME_LENGTH = 64

@@ -3,7 +3,8 @@
 from flask import Response, current_app, jsonify
 
 from ..extensions import db, limiter
-from ..models import User, email_taken, user_by_email, username_taken
+from ..lookups import email_taken, user_by_email, username_taken
+from ..models import User
 from ..security import auth_rate_limit
 from . import conduit, schemas
 from .authentication import issue_token, signed_in_user, token_from_header, token_required

@@ -8,7 +8,9 @@ from wtforms.validators import ValidationError as FormValidationError
 from ..exceptions import ValidationError
 from ..extensions import db
 from ..forms import FlaskyForm
-from ..models import TITLE_LENGTH, USERNAME_PATTERN, USERNAME_RULE, Role, Tag, User, email_taken, username_taken
+from ..lookups import email_taken, username_taken
+from ..models import TITLE_LENGTH, Role, Tag, User
+from ..validation import USERNAME_PATTERN, USERNAME_RULE
 
 
 def blank_as_none(value: str | None) -> str | None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import utcnow
+from app.timestamps import utcnow
 from tests.factories import UserFactory
 
 

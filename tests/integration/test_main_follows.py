@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from app.models import User, utcnow
+from app.models import User
+from app.timestamps import utcnow
 from tests.factories import FollowFactory, UserFactory
 from tests.login import log_in_as
 

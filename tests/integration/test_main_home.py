@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from app.models import Post, utcnow
+from app.models import Post
+from app.timestamps import utcnow
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.login import log_in_as
 

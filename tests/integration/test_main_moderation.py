@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from app.models import Comment, utcnow
+from app.models import Comment
+from app.timestamps import utcnow
 from tests.factories import CommentFactory, UserFactory
 from tests.login import log_in_as
 

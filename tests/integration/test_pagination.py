@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import Post, utcnow
+from app.models import Post
 from app.pagination import PAGES_AHEAD, paginate
+from app.timestamps import utcnow
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.login import log_in_as
 from tests.querycount import count_queries

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from app.exceptions import ValidationError
 from app.extensions import db as _db
-from app.models import TAG_LENGTH, Post, Tag, slugify, title_from_body
+from app.models import TAG_LENGTH, Post, Tag, title_from_body
+from app.slugs import slugify
 from tests.factories import PostFactory, UserFactory
 
 

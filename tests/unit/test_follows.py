@@ -5,7 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.extensions import db as _db
-from app.models import Follow, User, utcnow
+from app.models import Follow, User
+from app.timestamps import utcnow
 from tests.factories import FollowFactory, PostFactory, UserFactory
 
 

@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import models
+from app.models import user as user_model
 from app.extensions import db as _db
-from app.models import Comment, Permission, Post, Role, User, load_user, utcnow
+from app.models import Comment, Permission, Post, Role, User, load_user
+from app.timestamps import utcnow
 from app.tokens import generate_token, load_token
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -133,7 +134,7 @@ def test_member_since_and_last_seen_are_set_on_insert(db):
 
 
 class Clock:
-    """A controllable stand-in for ``app.models.utcnow``."""
+    """A controllable stand-in for ``app.models.user.utcnow``."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
@@ -148,7 +149,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock(datetime(2030, 1, 1, 12, 0, 0))
-    monkeypatch.setattr(models, "utcnow", clock)
+    monkeypatch.setattr(user_model, "utcnow", clock)
     return clock
 
 
@@ -215,7 +216,7 @@ def test_changing_email_through_a_token_updates_the_avatar_hash(db):
     _db.session.commit()
     stored = reloaded(user)
     assert stored.email == "susan@example.com"
-    assert stored.avatar_hash == models.gravatar_hash("susan@example.com")
+    assert stored.avatar_hash == user_model.gravatar_hash("susan@example.com")
     assert stored.gravatar().startswith(f"https://secure.gravatar.com/avatar/{stored.avatar_hash}?")
 
 

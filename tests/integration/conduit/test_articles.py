@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.models import Post, Role, utcnow
+from app.models import Post, Role
+from app.timestamps import utcnow
 from tests.factories import FavoriteFactory, FollowFactory, PostFactory, UserFactory
 from tests.querycount import count_queries
 

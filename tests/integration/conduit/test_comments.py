@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from app.models import Comment, Role, utcnow
+from app.models import Comment, Role
+from app.timestamps import utcnow
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.querycount import count_queries
 

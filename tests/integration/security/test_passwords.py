@@ -2,7 +2,8 @@
 
 from sqlalchemy import select
 
-from app.models import User, hash_method_of
+from app.models import User
+from app.passwords import hash_method_of
 from tests.factories import UserFactory
 from tests.integration.api.conftest import basic_auth
 

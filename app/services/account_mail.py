@@ -1,23 +1,9 @@
-"""Account services behind the auth views: creating accounts and the mails that go with them."""
+"""The mails that go with accounts: confirmation, password reset, email change, and the administrator's notice."""
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from ..email import Delivery, external_url, send_email
-from ..extensions import db
 from ..models import User
-
-
-def create_account(email: str, username: str, password: str) -> User | None:
-    """Save a new account; ``None`` when a registration at the same moment took its email or username first."""
-    user = User(email=email, username=username, password=password)
-    db.session.add(user)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    return user
 
 
 def send_confirmation(user: User) -> Delivery:

@@ -1,0 +1,42 @@
+"""Following and unfollowing users."""
+
+from sqlalchemy import delete
+
+from ..exceptions import Invalid
+from ..extensions import db
+from ..models import Follow, Permission, User
+from .policy import Actor, require
+from .transactions import commit_retrying
+
+
+def follow(actor: Actor, user: User) -> bool:
+    """Make ``actor`` follow ``user``; false when already following (a request at the same moment included)."""
+    follower = require(actor, Permission.FOLLOW)
+    refuse_self(follower, user, "follow")
+
+    def write(_attempt: int) -> bool:
+        if follower.is_following(user):
+            return False
+        db.session.add(Follow(follower_id=follower.id, followed_id=user.id))
+        return True
+
+    return commit_retrying(write)
+
+
+def unfollow(actor: Actor, user: User) -> bool:
+    """Make ``actor`` stop following ``user``; false when not following."""
+    follower = require(actor, Permission.FOLLOW)
+    refuse_self(follower, user, "unfollow")
+    result = db.session.execute(
+        delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == user.id)
+    )
+    db.session.commit()
+    return result.rowcount > 0
+
+
+def refuse_self(follower: User, user: User, action: str) -> None:
+    if follower.id == user.id:
+        raise Invalid(
+            f"You cannot {action} yourself: your own posts are always on your timeline.",
+            {"profile": [f"is your own: you cannot {action} yourself"]},
+        )

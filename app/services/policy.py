@@ -1,0 +1,31 @@
+"""Who may act: signed in, confirmed, and holding the permission the action needs."""
+
+from flask_login import AnonymousUserMixin
+
+from ..exceptions import NotAllowed
+from ..models import Permission, User
+
+PERMISSION_NAMES = {permission: permission.name for permission in Permission}
+
+Actor = User | AnonymousUserMixin
+
+
+def require(actor: Actor, permission: Permission) -> User:
+    """``actor`` as a user who may use ``permission``; otherwise ``NotAllowed`` saying why."""
+    require_confirmed(actor)
+    if not actor.can(permission):
+        raise NotAllowed(
+            f"Your account does not have the {permission.name} permission.", {"permission": [f"needs {permission.name}"]}
+        )
+    return actor
+
+
+def require_confirmed(actor: Actor) -> User:
+    """``actor`` as a signed-in user whose address is confirmed; otherwise ``NotAllowed``."""
+    if not actor.is_authenticated:
+        raise NotAllowed("Sign in first.", {"user": ["must be signed in"]})
+    if not actor.confirmed:
+        raise NotAllowed(
+            "Your account is not confirmed: follow the link in the email we sent you.", {"email": ["is not confirmed"]}
+        )
+    return actor
