@@ -1,16 +1,44 @@
-"""Error responses: an HTML page for browsers, JSON for the API and for clients that prefer it."""
+"""Error responses: an HTML page for browsers, JSON for clients that prefer it, and each API's own shape.
+
+An API blueprint registers the renderer of its error shape for its URL prefix (``register_error_renderer``), so
+errors raised before any of its views is matched (an unknown URL, a refused method) take that shape too.
+"""
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .conduit.errors import http_error_response as conduit_error_response
-from .conduit.errors import wants_conduit_errors
+from .exceptions import Conflict, DomainError, Invalid, NotAllowed, NotFound
 from .extensions import db
 
 logger = logging.getLogger(__name__)
+
+ErrorRenderer = Callable[[HTTPException], Response]
+RENDERERS_KEY = "flasky.error_renderers"
+# The HTTP status of each domain error, the same on every interface.
+DOMAIN_STATUSES: dict[type[DomainError], int] = {NotAllowed: 403, NotFound: 404, Conflict: 409, Invalid: 422}
+
+
+def domain_status(error: DomainError) -> int:
+    """The HTTP status that answers ``error``."""
+    for kind, status in DOMAIN_STATUSES.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def register_error_renderer(app: Flask, prefix: str, renderer: ErrorRenderer) -> None:
+    """Render HTTP errors of requests under ``prefix`` with ``renderer``; the longest matching prefix wins."""
+    app.extensions.setdefault(RENDERERS_KEY, {})[prefix.rstrip("/") + "/"] = renderer
+
+
+def renderer_for(path: str) -> ErrorRenderer | None:
+    renderers = current_app.extensions.get(RENDERERS_KEY, {})
+    matching = [prefix for prefix in renderers if (path.rstrip("/") + "/").startswith(prefix)]
+    return renderers[max(matching, key=len)] if matching else None
 
 
 def wants_json() -> bool:
@@ -33,20 +61,33 @@ def json_error(status: int, message: str, error: str | None = None) -> Response:
     return response
 
 
+def copy_headers(error: HTTPException, response: Response) -> Response:
+    """Keep the error's own headers, such as ``Allow`` and ``Retry-After``."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 def handle_http_exception(error: HTTPException) -> Response:
-    """Render an HTTP error as JSON or as the HTML error page, keeping its headers."""
+    """Render an HTTP error in the shape of the API it happened under, or as JSON or the HTML error page."""
+    renderer = renderer_for(request.path)
+    if renderer is not None:
+        return renderer(error)
     status = error.code or 500
-    if wants_conduit_errors():
-        return conduit_error_response(error)
     if wants_json():
         response = json_error(status, error.description or status_phrase(status))
     else:
         page = render_template("errors/error.html", status=status, phrase=HTTP_STATUS_CODES.get(status, "Error"))
         response = make_response(page, status)
-    for name, value in error.get_headers():
-        if name.lower() != "content-type":
-            response.headers[name] = value
-    return response
+    return copy_headers(error, response)
+
+
+def handle_domain_error(error: DomainError) -> Response:
+    """A refusal no view answered itself: the error page (or JSON) with the status the error stands for."""
+    exception = HTTPException(description=error.message)
+    exception.code = domain_status(error)
+    return handle_http_exception(exception)
 
 
 def handle_unexpected_error(error: Exception) -> Response:
@@ -58,4 +99,5 @@ def handle_unexpected_error(error: Exception) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -155,7 +155,9 @@ class Tag(db.Model):
     @staticmethod
     def join(names: Iterable[str]) -> str:
         """The tags as one comma-separated field that ``split`` reads back to the same tags."""
-        return ", ".join(f'"{name.replace(chr(34), chr(34) * 2)}"' if {",", '"'} & set(name) else name for name in names)
+        return ", ".join(
+            f'"{name.replace(chr(34), chr(34) * 2)}"' if {",", '"'} & set(name) else name for name in names
+        )
 
     @staticmethod
     def named(names: Iterable[str]) -> dict[str, "Tag"]:

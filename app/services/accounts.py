@@ -191,7 +191,9 @@ def refuse_taken(*, email: str | None, username: str | None, other_than: User | 
 
 def checked_email(problems: Problems, value: Any) -> str | None:
     """The address, stripped and with its domain normalised; a problem when it is not one."""
-    text = problems.text("email", value.strip() if isinstance(value, str) else value, max_length=column_length(User.email))
+    text = problems.text(
+        "email", value.strip() if isinstance(value, str) else value, max_length=column_length(User.email)
+    )
     if text is None:
         return None
     try:

@@ -27,9 +27,7 @@ def unfollow(actor: Actor, user: User) -> bool:
     """Make ``actor`` stop following ``user``; false when not following."""
     follower = require(actor, Permission.FOLLOW)
     refuse_self(follower, user, "unfollow")
-    result = db.session.execute(
-        delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == user.id)
-    )
+    result = db.session.execute(delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == user.id))
     db.session.commit()
     return result.rowcount > 0
 

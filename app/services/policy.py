@@ -15,7 +15,8 @@ def require(actor: Actor, permission: Permission) -> User:
     require_confirmed(actor)
     if not actor.can(permission):
         raise NotAllowed(
-            f"Your account does not have the {permission.name} permission.", {"permission": [f"needs {permission.name}"]}
+            f"Your account does not have the {permission.name} permission.",
+            {"permission": [f"needs {permission.name}"]},
         )
     return actor
 

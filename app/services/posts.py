@@ -17,9 +17,7 @@ from .transactions import commit_retrying
 POST_FIELDS = ("title", "description", "body", "tags")
 
 
-def create_post(
-    actor: Actor, body: Any, title: Any = None, description: Any = "", tags: Iterable[str] = ()
-) -> Post:
+def create_post(actor: Actor, body: Any, title: Any = None, description: Any = "", tags: Iterable[str] = ()) -> Post:
     """Publish a post by ``actor``; a blank title becomes the first line, and the slug is unique even in a race."""
     author = require(actor, Permission.WRITE)
     values = checked_fields({"body": body, "title": title, "description": description, "tags": tags})
@@ -45,9 +43,9 @@ def edit_post(actor: Actor, post: Post, changes: Mapping[str, Any]) -> Post:
     """
     require_may_change(actor, post)
     values = checked_fields(changes, partial=True)
-    if "body" in values and values["body"] != post.body and post.title_follows_body:
-        if values.get("title") in (None, post.title):
-            values["title"] = title_from_body(values["body"])
+    body_changes = "body" in values and values["body"] != post.body
+    if body_changes and post.title_follows_body and values.get("title") in (None, post.title):
+        values["title"] = title_from_body(values["body"])
     if "title" in values and values["title"] is None:
         values["title"] = title_from_body(values.get("body", post.body))
 
@@ -111,7 +109,9 @@ def checked_fields(values: Mapping[str, Any], *, partial: bool = False) -> dict[
     if "body" in values or not partial:
         checked["body"] = problems.text("body", values.get("body"))
     if "title" in values or not partial:
-        checked["title"] = problems.text("title", values.get("title"), max_length=column_length(Post.title), required=False)
+        checked["title"] = problems.text(
+            "title", values.get("title"), max_length=column_length(Post.title), required=False
+        )
     if "description" in values or not partial:
         checked["description"] = problems.text("description", values.get("description"), required=False)
     if "tags" in values or not partial:

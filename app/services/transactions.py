@@ -18,7 +18,6 @@ def commit_retrying(write: Callable[[int], Result], attempts: int = ATTEMPTS) ->
 
     ``write`` checks before it writes, so on the next attempt it sees what the request that won the race wrote
     (the follow that is there now, the email that is taken now) and answers as it would have then.
-    """
     A row that ``write`` changes and another request deletes meanwhile makes the action ``NotFound``.
     """
     for attempt in range(attempts):

@@ -106,27 +106,27 @@ ACTIONS = {
     ),
     "create_post": Action(
         allowed=lambda actor: actor in {"without_comment", "author", "other", "moderator", "administrator"},
-        happened=lambda world, actor: post_count() == 3,
+        happened=lambda _world, _actor: post_count() == 3,
     ),
     "edit_post": Action(
         allowed=lambda actor: actor in {"author", "administrator"},
-        happened=lambda world, actor: _db.session.get(Post, world.post.id).body == "Edited",
+        happened=lambda world, _actor: _db.session.get(Post, world.post.id).body == "Edited",
     ),
     "edit_demoted_post": Action(
         allowed=lambda actor: actor == "administrator",
-        happened=lambda world, actor: _db.session.get(Post, world.demoted_post.id).body == "Edited",
+        happened=lambda world, _actor: _db.session.get(Post, world.demoted_post.id).body == "Edited",
     ),
     "delete_post": Action(
         allowed=lambda actor: actor in {"author", "administrator"},
-        happened=lambda world, actor: _db.session.get(Post, world.post.id) is None,
+        happened=lambda world, _actor: _db.session.get(Post, world.post.id) is None,
     ),
     "delete_demoted_post": Action(
         allowed=lambda actor: actor == "administrator",
-        happened=lambda world, actor: _db.session.get(Post, world.demoted_post.id) is None,
+        happened=lambda world, _actor: _db.session.get(Post, world.demoted_post.id) is None,
     ),
     "comment": Action(
         allowed=lambda actor: actor not in {"anonymous", "unconfirmed", "without_comment"},
-        happened=lambda world, actor: _db.session.scalar(select(func.count()).select_from(Comment)) == 1,
+        happened=lambda _world, _actor: _db.session.scalar(select(func.count()).select_from(Comment)) == 1,
     ),
 }
 
@@ -175,10 +175,14 @@ def send_api(client, action: str, world: World, actor: User | None):
         "unfollow": lambda: client.delete(f"/api/v1/users/{world.target.id}/follow", headers=headers),
         "create_post": lambda: client.post("/api/v1/posts/", json={"body": "A new post"}, headers=headers),
         "edit_post": lambda: client.put(f"/api/v1/posts/{post.id}", json={"body": "Edited"}, headers=headers),
-        "edit_demoted_post": lambda: client.put(f"/api/v1/posts/{demoted.id}", json={"body": "Edited"}, headers=headers),
+        "edit_demoted_post": lambda: client.put(
+            f"/api/v1/posts/{demoted.id}", json={"body": "Edited"}, headers=headers
+        ),
         "delete_post": lambda: client.delete(f"/api/v1/posts/{post.id}", headers=headers),
         "delete_demoted_post": lambda: client.delete(f"/api/v1/posts/{demoted.id}", headers=headers),
-        "comment": lambda: client.post(f"/api/v1/posts/{post.id}/comments/", json={"body": "A comment"}, headers=headers),
+        "comment": lambda: client.post(
+            f"/api/v1/posts/{post.id}/comments/", json={"body": "A comment"}, headers=headers
+        ),
     }
     return requests[action]()
 
