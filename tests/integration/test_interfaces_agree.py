@@ -162,8 +162,6 @@ def send_web(client, action: str, world: World, actor: User | None):
         "edit_demoted_post": lambda: client.post(f"/edit/{demoted.id}", data={"body": "Edited", "submit": "Submit"}),
         "comment": lambda: client.post(f"/post/{post.id}", data={"body": "A comment"}),
     }
-    if action not in requests:
-        pytest.skip(f"the web pages have no {action.replace('_', ' ')}")
     return requests[action]()
 
 
@@ -244,9 +242,17 @@ def success_status(interface: str, action: str) -> int:
     return SUCCESS[interface][action.replace("demoted_", "")]
 
 
-@pytest.mark.parametrize("interface", INTERFACES)
+# Every action each interface offers (the web pages have no post deletion).
+CASES = [
+    (action, interface)
+    for action in ACTIONS
+    for interface in INTERFACES
+    if action.replace("demoted_", "") in SUCCESS[interface]
+]
+
+
 @pytest.mark.parametrize("actor_name", ACTORS)
-@pytest.mark.parametrize("action_name", ACTIONS)
+@pytest.mark.parametrize(("action_name", "interface"), CASES)
 def test_every_interface_gives_the_same_answer(client, world, interface, actor_name, action_name):
     action = ACTIONS[action_name]
     actor = world.actors[actor_name]
@@ -298,15 +304,13 @@ def test_following_twice_gives_each_interface_its_already_answer(client, world, 
     assert _db.session.get(Follow, (actor.id, world.target.id)) is not None
 
 
-@pytest.mark.parametrize("interface", ["api", "conduit"])
-def test_deleting_someone_elses_comment_agrees_with_the_rule(client, world, interface):
-    """Conduit lets a comment's author or a moderator delete it; API v1 has no such endpoint, so it is Conduit's."""
-    if interface == "api":
-        pytest.skip("API v1 has no comment deletion")
+def test_a_comment_is_deleted_by_a_moderator_but_not_by_another_user(client, world):
+    """Only Conduit deletes comments: a comment's author or a moderator may, nobody else."""
     comment = CommentFactory(post=world.post, author=world.actors["other"])
-    for name, allowed in (("author", False), ("moderator", True)):
-        response = client.delete(
-            f"/api/articles/{world.post.slug}/comments/{comment.id}", headers=token_auth(world.actors[name])
-        )
-        assert response.status_code == (204 if allowed else 403)
+    url = f"/api/articles/{world.post.slug}/comments/{comment.id}"
+
+    assert client.delete(url, headers=token_auth(world.actors["author"])).status_code == 403
+    assert _db.session.get(Comment, comment.id) is not None
+    assert client.delete(url, headers=token_auth(world.actors["moderator"])).status_code == 204
+    _db.session.expire_all()
     assert _db.session.get(Comment, comment.id) is None
