@@ -4,8 +4,15 @@ from flask import Blueprint
 
 from ..extensions import csrf
 
-api = Blueprint("api", __name__, template_folder="templates", static_folder="static", static_url_path="/docs/static")
+api = Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/docs/static",
+)
 # Clients authenticate every request with a credential, never with a session cookie, so CSRF cannot apply.
 csrf.exempt(api)
 
-from . import authentication, comments, docs, errors, posts, users  # noqa: E402, F401
+from . import authentication, comments, docs, errors, posts, search, users  # noqa: E402, F401

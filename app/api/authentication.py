@@ -5,10 +5,11 @@ from flask.blueprints import BlueprintSetupState
 from flask_httpauth import HTTPBasicAuth
 
 from ..errors import json_error
-from ..extensions import db, limiter
-from ..lookups import user_by_email
+from ..extensions import limiter
 from ..models import User
 from ..security import auth_rate_limit
+from ..services import accounts
+from ..services.policy import require_confirmed
 from . import api
 from .openapi import operation
 from .schemas import TokenSchema
@@ -30,18 +31,10 @@ def unauthorized(message: str) -> Response:
 def verify_password(email_or_token: str, password: str) -> User | None:
     """Accept an email and password, or a token as the username with an empty password."""
     g.token_used = password == ""
-    if not email_or_token or "\x00" in email_or_token:
-        return None
-    if g.token_used:
-        user = User.verify_auth_token(email_or_token)
-    else:
-        user = user_by_email(email_or_token)
-        if user is None or not user.verify_password(password):
-            user = None
-        elif db.session.is_modified(user):
-            db.session.commit()  # keep a hash upgraded to the configured method
-    g.current_user = user
-    return user
+    g.current_user = (
+        User.verify_auth_token(email_or_token) if g.token_used else accounts.authenticate(email_or_token, password)
+    )
+    return g.current_user
 
 
 def failed_authentication(response: Response) -> bool:
@@ -66,10 +59,10 @@ def authentication_error(status: int) -> Response:
 
 
 @basic_auth.login_required
-def _authenticated() -> Response | None:
-    if request.method != "OPTIONS" and not g.current_user.confirmed:
-        return json_error(403, "Your account is not confirmed: follow the link in the email we sent you.")
-    return None
+def _authenticated() -> None:
+    """Only confirmed accounts use the API (``OPTIONS`` carries no credentials)."""
+    if request.method != "OPTIONS":
+        require_confirmed(g.current_user)
 
 
 @api.before_request

@@ -5,11 +5,12 @@ from typing import Any
 from flask import g, url_for
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Comment, Permission, Post
+from ..lookups import comment_with_id, post_with_id
+from ..models import Comment, Permission
+from ..services import comments
 from . import api
 from .openapi import operation
-from .queries import comments_page, get_or_404
+from .queries import comments_page
 from .schemas import CommentInputSchema, CommentPageSchema, CommentSchema, PageQuerySchema
 
 
@@ -23,13 +24,13 @@ def get_comments(args: dict[str, Any]) -> dict[str, Any]:
 @api.get("/comments/<int:id>")
 @operation("Get a comment", tag="comments", response=CommentSchema)
 def get_comment(id: int) -> dict[str, Any]:
-    return get_or_404(Comment, id).to_json(reader=g.current_user)
+    return comment_with_id(id).to_json(reader=g.current_user)
 
 
 @api.get("/posts/<int:id>/comments/")
 @operation("List a post's comments, oldest first", tag="comments", response=CommentPageSchema, query=PageQuerySchema)
 def get_post_comments(id: int, args: dict[str, Any]) -> dict[str, Any]:
-    post = get_or_404(Post, id)
+    post = post_with_id(id)
     statement = select(Comment).where(Comment.post_id == post.id).order_by(Comment.timestamp.asc(), Comment.id.asc())
     return comments_page(statement, args, "api.get_post_comments", id=id)
 
@@ -44,11 +45,6 @@ def get_post_comments(id: int, args: dict[str, Any]) -> dict[str, Any]:
     permission=Permission.COMMENT,
 )
 def new_post_comment(id: int, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-    post = get_or_404(Post, id)
-    comment = Comment.from_json(data)
-    comment.author = g.current_user
-    comment.post = post
-    db.session.add(comment)
-    db.session.commit()
+    comment = comments.add_comment(g.current_user, post_with_id(id), data["body"])
     location = url_for("api.get_comment", id=comment.id, _external=True)
     return comment.to_json(reader=g.current_user), 201, {"Location": location}

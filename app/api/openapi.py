@@ -14,18 +14,13 @@ from werkzeug.routing import Rule
 
 from ..converters import LARGEST_ID
 from ..models import Permission
+from ..services.policy import require
 from .schemas import ErrorSchema
-
-PERMISSION_NAMES = {
-    Permission.FOLLOW: "FOLLOW",
-    Permission.COMMENT: "COMMENT",
-    Permission.WRITE: "WRITE",
-}
 
 ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON.",
     401: "Missing or invalid credentials.",
-    403: "The account is not confirmed, or it lacks the permission this needs.",
+    403: "The account is not confirmed, lacks the permission this needs, or may not change this resource.",
     404: "There is no such resource.",
     409: "The request conflicts with the current state.",
     413: "The body is too large.",
@@ -41,7 +36,8 @@ The JSON API of Flasky.
 email address and password, or a token as the username with an empty password. Get a token with
 `POST /api/v1/tokens/` (email and password only). A browser session cookie is not enough.
 
-**Errors** are JSON: `{"error": "short name", "message": "what went wrong and what to do"}`.
+**Errors** are JSON: `{"error": "short name", "message": "what went wrong and what to do"}`; a 409 or 422
+also carries `errors`, the messages for each field at fault.
 
 **Lists** are paginated with `?page=` (from 1) and `?per_page=` (1 to 100); out-of-range values get 422.
 Each list carries `prev` and `next` links (null at either end) and the total `count`.
@@ -66,18 +62,18 @@ def operation(
     status: int = 200,
     body: type[Schema] | None = None,
     query: type[Schema] | None = None,
-    permission: int | None = None,
+    permission: Permission | None = None,
     errors: tuple[int, ...] = (),
     description: str = "",
 ) -> Callable:
-    """Check the permission, query string and body a view declares, then pass the view ``args`` and ``data``."""
+    """Check the permission (by the domain's rule), query and body a view declares; pass it ``args`` and ``data``."""
     statuses = {401, 403, *errors}
     if body is not None:
         statuses |= {400, 413, 415, 422}
     if query is not None:
         statuses.add(422)
     if permission is not None:
-        description = f"{description}\n\nNeeds the {PERMISSION_NAMES[permission]} permission.".strip()
+        description = f"{description}\n\nNeeds the {permission.name} permission.".strip()
     documented = {
         "summary": summary,
         "description": description,
@@ -92,8 +88,8 @@ def operation(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def checked_view(*args: Any, **kwargs: Any) -> Any:
-            if permission is not None and not g.current_user.can(permission):
-                abort(403, f"Your account does not have the {PERMISSION_NAMES[permission]} permission.")
+            if permission is not None:
+                require(g.current_user, permission)
             if query is not None:
                 kwargs["args"] = query().load(request.args)
             if body is not None:

@@ -2,23 +2,16 @@
 
 from typing import Any
 
-from flask import Response, abort, g, url_for
+from flask import g, url_for
 from sqlalchemy import select
 
-from ..extensions import db
+from ..lookups import post_with_id
 from ..models import Permission, Post
+from ..services import posts
 from . import api
 from .openapi import operation
-from .queries import get_or_404, posts_page
+from .queries import posts_page
 from .schemas import PageQuerySchema, PostInputSchema, PostPageSchema, PostSchema
-
-
-def editable_post(id: int) -> Post:
-    """The post ``id`` if the current user wrote it or is an administrator; 403 otherwise."""
-    post = get_or_404(Post, id)
-    if post.author != g.current_user and not g.current_user.is_administrator():
-        abort(403, "Only the post's author or an administrator can change it.")
-    return post
 
 
 @api.get("/posts/")
@@ -33,17 +26,14 @@ def get_posts(args: dict[str, Any]) -> dict[str, Any]:
     "Write a post", tag="posts", response=PostSchema, status=201, body=PostInputSchema, permission=Permission.WRITE
 )
 def new_post(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-    post = Post.from_json(data)
-    post.author = g.current_user
-    db.session.add(post)
-    db.session.commit()
+    post = posts.create_post(g.current_user, data["body"], title=data.get("title"))
     return post.to_json(comment_count=0), 201, {"Location": url_for("api.get_post", id=post.id, _external=True)}
 
 
 @api.get("/posts/<int:id>")
 @operation("Get a post", tag="posts", response=PostSchema)
 def get_post(id: int) -> dict[str, Any]:
-    return get_or_404(Post, id).to_json()
+    return post_with_id(id).to_json()
 
 
 @api.put("/posts/<int:id>")
@@ -56,10 +46,7 @@ def get_post(id: int) -> dict[str, Any]:
     description="Only the author or an administrator may edit a post.",
 )
 def edit_post(id: int, data: dict[str, Any]) -> dict[str, Any]:
-    post = editable_post(id)
-    post.body = Post.from_json(data).body
-    db.session.commit()
-    return post.to_json()
+    return posts.edit_post(g.current_user, post_with_id(id), data).to_json()
 
 
 @api.delete("/posts/<int:id>")
@@ -68,9 +55,9 @@ def edit_post(id: int, data: dict[str, Any]) -> dict[str, Any]:
     tag="posts",
     status=204,
     permission=Permission.WRITE,
+    errors=(409,),
     description="Only the author or an administrator may delete a post; its comments go with it.",
 )
-def delete_post(id: int) -> Response | tuple[str, int]:
-    db.session.delete(editable_post(id))
-    db.session.commit()
+def delete_post(id: int) -> tuple[str, int]:
+    posts.delete_post(g.current_user, post_with_id(id))
     return "", 204

@@ -1,24 +1,14 @@
-"""Fetching resources for the API: one lookup per resource, and pages in a fixed number of queries."""
+"""Pages of resources for the API, each in a fixed number of queries however long it is."""
 
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import abort, current_app, g, url_for
+from flask import current_app, g, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from ..extensions import db
 from ..models import Post
 from ..pagination import paginate as paginate_rows
-
-Model = TypeVar("Model", bound=db.Model)
-
-
-def get_or_404(model: type[Model], id: int) -> Model:
-    """The ``model`` row with ``id``, or a 404 that names what was missing."""
-    instance = db.session.get(model, id)
-    if instance is None:
-        abort(404, f"There is no {model.__name__.lower()} {id}.")
-    return instance
 
 
 def page_size(args: dict[str, Any], default_per_page: str) -> int:

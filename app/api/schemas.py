@@ -2,18 +2,19 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..models import Post
+from ..validation import STORABLE_RULE, column_length, is_storable
+
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
+# The domain's rule, as a sentence like marshmallow's own messages.
+STORABLE_MESSAGE = f"{STORABLE_RULE[:1].upper()}{STORABLE_RULE[1:]}."
 
 
-def printable_text(value: str) -> None:
-    """Refuse characters no database column can store: NUL and unpaired surrogates."""
-    if "\x00" in value:
-        raise ValidationError("Must not contain NUL characters.")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValidationError("Must be valid Unicode text.") from error
+def storable(value: str) -> None:
+    """Refuse text no database column can store."""
+    if not is_storable(value):
+        raise ValidationError(STORABLE_MESSAGE)
 
 
 def not_blank(value: str) -> None:
@@ -41,13 +42,21 @@ class BodySchema(Schema):
 
     body = fields.String(
         required=True,
-        validate=[validate.Length(min=1), not_blank, printable_text],
+        validate=[validate.Length(min=1), not_blank, storable],
         metadata={"description": "Markdown text.", "example": "Hello, **world**!"},
     )
 
 
 class PostInputSchema(BodySchema):
     """A new or edited post."""
+
+    title = fields.String(
+        validate=[validate.Length(max=column_length(Post.title)), storable],
+        metadata={
+            "description": "Left out or blank: the body's first line, which it follows when the body is edited.",
+            "example": "Hello, world",
+        },
+    )
 
 
 class CommentInputSchema(BodySchema):
@@ -56,6 +65,7 @@ class CommentInputSchema(BodySchema):
 
 class PostSchema(Schema):
     url = fields.String(metadata={"example": "/api/v1/posts/1"})
+    title = fields.String(metadata={"description": "Given, or else the body's first line."})
     body = fields.String()
     body_html = fields.String(allow_none=True, metadata={"description": "The body rendered to sanitised HTML."})
     timestamp = fields.DateTime(metadata={"description": "ISO 8601 in UTC."})
@@ -110,5 +120,5 @@ class ErrorSchema(Schema):
     message = fields.String(metadata={"example": "There is no post 42."})
     errors = fields.Dict(
         keys=fields.String(),
-        metadata={"description": "For 422 only: the messages for each invalid field."},
+        metadata={"description": "For 409 and 422: the messages for each field at fault."},
     )

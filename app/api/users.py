@@ -5,24 +5,25 @@ from typing import Any
 from flask import abort, g
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Permission, Post, User
+from ..lookups import user_with_id
+from ..models import Permission, Post
+from ..services import follows
 from . import api
 from .openapi import operation
-from .queries import get_or_404, posts_page
+from .queries import posts_page
 from .schemas import PageQuerySchema, PostPageSchema, UserSchema
 
 
 @api.get("/users/<int:id>")
 @operation("Get a user", tag="users", response=UserSchema)
 def get_user(id: int) -> dict[str, Any]:
-    return get_or_404(User, id).to_json()
+    return user_with_id(id).to_json()
 
 
 @api.get("/users/<int:id>/posts/")
 @operation("List a user's posts, newest first", tag="users", response=PostPageSchema, query=PageQuerySchema)
 def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
-    user = get_or_404(User, id)
+    user = user_with_id(id)
     statement = select(Post).where(Post.author_id == user.id).order_by(Post.timestamp.desc(), Post.id.desc())
     return posts_page(statement, args, "api.get_user_posts", id=id)
 
@@ -36,7 +37,7 @@ def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
     description="The user's own posts are included, as on the home page.",
 )
 def get_user_followed_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
-    user = get_or_404(User, id)
+    user = user_with_id(id)
     return posts_page(user.followed_posts, args, "api.get_user_followed_posts", id=id)
 
 
@@ -50,13 +51,9 @@ def get_user_followed_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
     description="Following yourself gets 422; following someone you already follow gets 409.",
 )
 def follow_user(id: int) -> tuple[str, int]:
-    user = get_or_404(User, id)
-    if user == g.current_user:
-        abort(422, "You cannot follow yourself: your own posts are always on your timeline.")
-    if g.current_user.is_following(user):
+    user = user_with_id(id)
+    if not follows.follow(g.current_user, user):
         abort(409, f"You are already following {user.username}.")
-    g.current_user.follow(user)
-    db.session.commit()
     return "", 204
 
 
@@ -70,11 +67,7 @@ def follow_user(id: int) -> tuple[str, int]:
     description="Unfollowing yourself gets 422; unfollowing someone you do not follow gets 409.",
 )
 def unfollow_user(id: int) -> tuple[str, int]:
-    user = get_or_404(User, id)
-    if user == g.current_user:
-        abort(422, "You cannot unfollow yourself: your own posts are always on your timeline.")
-    if not g.current_user.is_following(user):
+    user = user_with_id(id)
+    if not follows.unfollow(g.current_user, user):
         abort(409, f"You are not following {user.username}.")
-    g.current_user.unfollow(user)
-    db.session.commit()
     return "", 204

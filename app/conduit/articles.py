@@ -2,14 +2,12 @@
 
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 
-from ..extensions import db
-from ..models import Permission, Post, User
-from ..timestamps import utcnow
+from ..lookups import post_with_slug
+from ..services import posts
 from . import conduit, queries, schemas
-from .authentication import signed_in_user, token_optional, token_required, viewer
-from .errors import forbidden
+from .authentication import signed_in_user, token_auth, viewer
 
 
 def article_response(slug: str, status: int = 200) -> Response:
@@ -20,104 +18,75 @@ def article_response(slug: str, status: int = 200) -> Response:
     return response
 
 
-def articles_response(conditions: list[Any]) -> Response:
+def articles_response(conditions: list[Any], page: dict[str, Any]) -> Response:
     """A page of articles, without their bodies, and the number matching in all."""
-    limit, offset = schemas.page()
-    rows, total = queries.article_page(viewer(), conditions, limit, offset)
+    limit = min(page["limit"], current_app.config["FLASKY_CONDUIT_MAX_LIMIT"])
+    rows, total = queries.article_page(viewer(), conditions, limit, page["offset"])
     articles = [schemas.article_json(*row, with_body=False) for row in rows]
     return jsonify({"articles": articles, "articlesCount": total})
 
 
-def may_change(user: User, post: Post) -> bool:
-    """Authors change their own articles; administrators change anyone's."""
-    return user.id == post.author_id or user.is_administrator()
-
-
-def apply_changes(post: Post, values: dict[str, Any]) -> None:
-    """Set what was sent; a missing ``tagList`` keeps the tags, an empty one clears them. The slug never changes."""
-    for name in ("title", "description", "body"):
-        if name in values:
-            setattr(post, name, values[name])
-    if "tagList" in values:
-        post.tag_names = values["tagList"]
-
-
 @conduit.get("/articles")
-@token_optional
+@token_auth.login_required(optional=True)
 def list_articles() -> Response:
     """Recent articles, newest first, filtered by tag, author or the user who favorited them."""
+    asked = schemas.query(schemas.ArticleQuery)
     conditions = queries.article_filters(
-        viewer(),
-        tag=schemas.query_text("tag"),
-        author=schemas.query_text("author"),
-        favorited_by=schemas.query_text("favorited"),
+        viewer(), tag=asked["tag"], author=asked["author"], favorited_by=asked["favorited"]
     )
-    return articles_response(conditions)
+    return articles_response(conditions, asked)
 
 
 @conduit.get("/articles/feed")
-@token_required
+@token_auth.login_required
 def feed() -> Response:
     """Recent articles by the users the current user follows."""
-    return articles_response(queries.article_filters(viewer(), feed=True))
+    return articles_response(queries.article_filters(viewer(), feed=True), schemas.query(schemas.PageQuery))
 
 
 @conduit.post("/articles")
-@token_required
+@token_auth.login_required
 def create_article() -> Response:
-    user = signed_in_user()
-    if not user.can(Permission.WRITE):
-        raise forbidden("article")
-    values = schemas.article_fields(partial=False)
-    post = Post(author=user)
-    apply_changes(post, values)
-    db.session.add(post)
-    db.session.commit()
+    values = schemas.new_article.load()
+    post = posts.create_post(
+        signed_in_user(), values["body"], title=values["title"], description=values["description"], tags=values["tags"]
+    )
     return article_response(post.slug, 201)
 
 
 @conduit.get("/articles/<slug>")
-@token_optional
+@token_auth.login_required(optional=True)
 def get_article(slug: str) -> Response:
     return article_response(slug)
 
 
 @conduit.put("/articles/<slug>")
-@token_required
+@token_auth.login_required
 def update_article(slug: str) -> Response:
-    post = queries.article_with_slug(slug)
-    if not may_change(signed_in_user(), post):
-        raise forbidden("article")
-    apply_changes(post, schemas.article_fields(partial=True))
-    post.updated_at = utcnow()
-    db.session.commit()
+    """Change what was sent; a missing ``tagList`` keeps the tags. The slug never changes."""
+    post = posts.edit_post(signed_in_user(), post_with_slug(slug), schemas.article_changes.load())
     return article_response(post.slug)
 
 
 @conduit.delete("/articles/<slug>")
-@token_required
+@token_auth.login_required
 def delete_article(slug: str) -> Response:
-    post = queries.article_with_slug(slug)
-    if not may_change(signed_in_user(), post):
-        raise forbidden("article")
-    db.session.delete(post)
-    db.session.commit()
+    posts.delete_post(signed_in_user(), post_with_slug(slug))
     return Response(status=204)
 
 
 @conduit.post("/articles/<slug>/favorite")
-@token_required
+@token_auth.login_required
 def favorite_article(slug: str) -> Response:
-    queries.article_with_slug(slug).favorite(signed_in_user())
-    db.session.commit()
+    """Favorite the article; favoriting it again changes nothing."""
+    posts.favorite(signed_in_user(), post_with_slug(slug))
     return article_response(slug)
 
 
 @conduit.delete("/articles/<slug>/favorite")
-@token_required
+@token_auth.login_required
 def unfavorite_article(slug: str) -> Response:
-    queries.article_with_slug(slug).unfavorite(signed_in_user())
-    db.session.commit()
+    posts.unfavorite(signed_in_user(), post_with_slug(slug))
     return article_response(slug)
 
 

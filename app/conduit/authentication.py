@@ -1,15 +1,17 @@
-"""Who is asking: the user named by ``Authorization: Token <token>``, or nobody."""
+"""Who is asking: the user named by ``Authorization: Token <token>`` (Flask-HTTPAuth's ``HTTPTokenAuth``), or nobody.
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+Views that need a user use ``@token_auth.login_required``; those the specification lets anyone read use
+``@token_auth.login_required(optional=True)``.
+"""
 
-from flask import current_app, g, request
+from flask import Response, current_app, g
+from flask_httpauth import HTTPTokenAuth
+from werkzeug.exceptions import HTTPException
 
 from ..models import User
-from .errors import ConduitError
+from .errors import errors_response
 
-TOKEN_SCHEME = "token"
+token_auth = HTTPTokenAuth(scheme="Token")
 
 
 def issue_token(user: User) -> str:
@@ -17,56 +19,32 @@ def issue_token(user: User) -> str:
     return user.generate_auth_token(expiration=current_app.config["FLASKY_CONDUIT_TOKEN_EXPIRATION"])
 
 
-def token_from_header() -> str | None:
-    """The token of an ``Authorization: Token <token>`` header, or ``None``."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != TOKEN_SCHEME or not token:
-        return None
-    return token
+@token_auth.error_handler
+def refuse(status: int) -> Response:
+    """401 in Conduit's shape: no token was sent, or the one sent was refused."""
+    return errors_response(status, g.pop("token_refusal", {"token": ["is missing"]}))
 
 
-def user_for_token(token: str) -> User:
-    """The confirmed user a valid token names; otherwise a 401."""
+@token_auth.verify_token
+def verify_token(token: str) -> User:
+    """The confirmed user ``token`` names; a token sent and refused is answered at once, even where one is optional."""
     user = User.verify_auth_token(token)
-    if user is None:
-        raise ConduitError(401, {"token": ["is invalid or expired"]})
-    if not user.confirmed:
-        raise ConduitError(401, {"email": ["is not confirmed"]})
-    return user
+    if user is not None and user.confirmed:
+        return user
+    g.token_refusal = {"token": ["is invalid or expired"]} if user is None else {"email": ["is not confirmed"]}
+    raise HTTPException(response=refuse(401))
 
 
 def viewer() -> User | None:
     """The user making this request, or ``None`` when it carries no token."""
-    return g.get("conduit_user")
+    return token_auth.current_user()
 
 
 def signed_in_user() -> User:
     """The user making this request, in a view that requires a token."""
-    return g.conduit_user
+    return token_auth.current_user()
 
 
-def token_optional(view: Callable) -> Callable:
-    """Serve anyone; a token that is sent must be valid."""
-
-    @wraps(view)
-    def decorated_view(*args: Any, **kwargs: Any) -> Any:
-        token = token_from_header()
-        g.conduit_user = None if token is None else user_for_token(token)
-        return view(*args, **kwargs)
-
-    return decorated_view
-
-
-def token_required(view: Callable) -> Callable:
-    """Serve only requests that carry a valid token."""
-
-    @wraps(view)
-    def decorated_view(*args: Any, **kwargs: Any) -> Any:
-        token = token_from_header()
-        if token is None:
-            raise ConduitError(401, {"token": ["is missing"]})
-        g.conduit_user = user_for_token(token)
-        return view(*args, **kwargs)
-
-    return decorated_view
+def sent_token() -> str:
+    """The token this request was signed in with."""
+    return token_auth.get_auth().token

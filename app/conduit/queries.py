@@ -5,20 +5,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
+from ..exceptions import NotFound
 from ..extensions import db
 from ..models import Comment, Favorite, Follow, Post, PostTag, Tag, User
-from .errors import not_found
-from .schemas import storable
-
-# Integer primary keys are 32-bit on PostgreSQL: a larger id names nothing, and must not reach the query.
-
-
-def user_named(username: str) -> User:
-    """The user called ``username``; otherwise a 404."""
-    user = db.session.scalar(select(User).where(User.username == username)) if storable(username) else None
-    if user is None:
-        raise not_found("profile")
-    return user
+from ..validation import is_storable
 
 
 def follows(viewer: User | None, author_id: Any) -> ColumnElement[bool]:
@@ -49,26 +39,11 @@ def articles(viewer: User | None) -> Select:
 
 
 def article_row(slug: str, viewer: User | None) -> Any:
-    """The row of ``articles()`` for ``slug``; otherwise a 404."""
-    row = db.session.execute(articles(viewer).where(Post.slug == slug)).first() if storable(slug) else None
+    """The row of ``articles()`` for ``slug``; otherwise ``NotFound``."""
+    row = db.session.execute(articles(viewer).where(Post.slug == slug)).first() if is_storable(slug) else None
     if row is None:
-        raise not_found("article")
+        raise NotFound(f"There is no article {slug!r}.", {"article": ["not found"]})
     return row
-
-
-def article_with_slug(slug: str) -> Post:
-    post = db.session.scalar(select(Post).where(Post.slug == slug)) if storable(slug) else None
-    if post is None:
-        raise not_found("article")
-    return post
-
-
-def comment_on(post: Post, comment_id: int) -> Comment:
-    """The comment ``comment_id`` on ``post``; otherwise a 404."""
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.post_id != post.id:
-        raise not_found("comment")
-    return comment
 
 
 def article_filters(

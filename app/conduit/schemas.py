@@ -1,194 +1,172 @@
-"""Reading Conduit request bodies and query strings, and writing Conduit resources."""
+"""Reading Conduit requests with marshmallow schemas, and writing Conduit resources.
 
-import re
+The schemas read what the specification sends: the object a body wraps, each field's type, and the fields it
+requires that the domain layer leaves optional (an article's title and description, the login fields). Every rule
+about the values themselves (lengths, names, passwords, addresses) is the domain layer's.
+"""
+
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-from flask import current_app, request
+from flask import request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from ..exceptions import ValidationError
-from ..models import TITLE_LENGTH, Comment, Post, Tag, User
+from ..models import Comment, Post, User
 from ..timestamps import isoformat_utc
-from ..validation import USERNAME_PATTERN, USERNAME_RULE
-from .errors import ConduitError, unprocessable
+from ..validation import is_storable
 
-USERNAME_LENGTH = 64
-EMAIL_LENGTH = 120
-IMAGE_LENGTH = 512
-PASSWORD_LENGTHS = (8, 64)
+BLANK = "can't be blank"
+NOT_TAGS = "must be a list of strings"
 # Beyond this a limit or offset cannot be a SQL BIGINT.
 LARGEST_NUMBER = 2**63 - 1
+# Conduit's names for the fields the domain layer names otherwise.
+CONDUIT_NAMES = {"about_me": "bio", "tags": "tagList"}
 
 
-def body_object(key: str) -> dict[str, Any]:
-    """The object under ``key`` in the JSON body, such as ``{"user": {...}}``."""
-    data = request.get_json(silent=True)
-    value = data.get(key) if isinstance(data, dict) else None
-    if value is None:
-        raise unprocessable(key, "can't be blank")
-    if not isinstance(value, dict):
-        raise unprocessable(key, "must be an object")
-    return value
+class Text(fields.String):
+    """A string a column can store: no NUL character, no unpaired surrogate; ``blank=False`` refuses blank text."""
 
-
-def storable(text: str) -> bool:
-    """True unless ``text`` holds what no database column takes: NUL or an unpaired surrogate."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-class Fields:
-    """The fields of one request object, checked one by one so that every problem is reported at once."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.errors: dict[str, list[str]] = {}
-
-    def sent(self, name: str) -> bool:
-        return name in self.data
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    def text(self, name: str, max_length: int | None = None, *, nullable: bool = False, strip: bool = True) -> Any:
-        """A string field; blank is refused, or read as ``None`` when ``nullable``."""
-        value = self.data.get(name)
-        if value is not None and not isinstance(value, str):
-            self.fail(name, "must be a string")
-            return None
-        if value is None or not value.strip():
-            if not nullable:
-                self.fail(name, "can't be blank")
-            return None
-        if not storable(value):
-            self.fail(name, "is invalid")
-            return None
-        if strip:
-            value = value.strip()
-        if max_length is not None and len(value) > max_length:
-            self.fail(name, f"is too long (maximum is {max_length} characters)")
-        return value
-
-    def username(self) -> Any:
-        value = self.text("username", USERNAME_LENGTH)
-        if value is not None and not re.fullmatch(USERNAME_PATTERN, value):
-            self.fail("username", USERNAME_RULE)
-        return value
-
-    def email(self) -> Any:
-        value = self.text("email", EMAIL_LENGTH)
-        if value is None:
-            return None
-        try:
-            return validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            self.fail("email", "is invalid")
-            return None
-
-    def password(self) -> Any:
-        shortest, longest = PASSWORD_LENGTHS
-        value = self.text("password", longest, strip=False)
-        if value is not None and len(value) < shortest:
-            self.fail("password", f"is too short (minimum is {shortest} characters)")
-        return value
-
-    def image(self) -> Any:
-        value = self.text("image", IMAGE_LENGTH, nullable=True)
-        if value is not None and not value.lower().startswith(("http://", "https://")):
-            self.fail("image", "must be an http or https URL")
-        return value
-
-    def tags(self) -> Any:
-        value = self.data.get("tagList")
-        if not isinstance(value, list) or not all(isinstance(name, str) and storable(name) for name in value):
-            self.fail("tagList", "must be a list of strings")
-            return None
-        try:
-            return Tag.clean_names(value)
-        except ValidationError as error:
-            self.fail("tagList", str(error))
-            return None
-
-    def valid(self, values: dict[str, Any]) -> dict[str, Any]:
-        """``values``, unless a field was refused."""
-        if self.errors:
-            raise ConduitError(422, self.errors)
-        return values
-
-
-def registration() -> dict[str, Any]:
-    fields = Fields(body_object("user"))
-    return fields.valid({"username": fields.username(), "email": fields.email(), "password": fields.password()})
-
-
-def credentials() -> tuple[str, str]:
-    fields = Fields(body_object("user"))
-    values = fields.valid({"email": fields.text("email"), "password": fields.text("password", strip=False)})
-    return values["email"].lower(), values["password"]
-
-
-def user_changes() -> dict[str, Any]:
-    """The fields sent to update a user; ``bio`` and ``image`` sent blank or null become ``None``."""
-    fields = Fields(body_object("user"))
-    readers = {
-        "username": fields.username,
-        "email": fields.email,
-        "password": fields.password,
-        "bio": lambda: fields.text("bio", nullable=True, strip=False),
-        "image": fields.image,
+    default_error_messages = {
+        "required": BLANK,
+        "null": BLANK,
+        "blank": BLANK,
+        "invalid": "must be a string",
+        "unstorable": "is invalid",
     }
-    changes = {name: read() for name, read in readers.items() if fields.sent(name)}
-    if not changes:
-        fields.fail("user", "must have at least one field to change")
-    return fields.valid(changes)
+
+    def __init__(self, *, blank: bool = True, strip: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.blank = blank
+        self.strip = strip
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not is_storable(text):
+            raise self.make_error("unstorable")
+        if not self.blank and not text.strip():
+            raise self.make_error("blank")
+        return text.strip() if self.strip else text
 
 
-def article_fields(*, partial: bool) -> dict[str, Any]:
-    """The article sent to create (every field but ``tagList`` required) or update (only the fields sent)."""
-    fields = Fields(body_object("article"))
-    readers = {
-        "title": lambda: fields.text("title", TITLE_LENGTH),
-        "description": lambda: fields.text("description"),
-        "body": lambda: fields.text("body", strip=False),
-        "tagList": fields.tags,
-    }
-    return fields.valid(
-        {name: read() for name, read in readers.items() if fields.sent(name) or (not partial and name != "tagList")}
+def required_text(**kwargs: Any) -> Text:
+    """A field the specification requires, refused when missing, null or blank."""
+    return Text(required=True, blank=False, **kwargs)
+
+
+class TagList(fields.Field):
+    """A list of tag names, each a string a column can store."""
+
+    default_error_messages = {"invalid": NOT_TAGS, "null": NOT_TAGS}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(name, str) and is_storable(name) for name in value):
+            raise self.make_error("invalid")
+        return value
+
+
+class RequestObject(Schema):
+    """An object of a request; fields the specification does not name are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    error_messages = {"type": "must be an object"}
+
+
+class NewUser(RequestObject):
+    username = Text(load_default=None)
+    email = Text(load_default=None)
+    password = Text(load_default=None)
+
+
+class Credentials(RequestObject):
+    email = required_text()
+    password = required_text()
+
+
+class UserChanges(RequestObject):
+    """The fields of the current user to change; ``bio`` and ``image`` sent blank or null clear them."""
+
+    username = Text(allow_none=True)
+    email = Text(allow_none=True)
+    password = Text(allow_none=True)
+    about_me = Text(allow_none=True, data_key=CONDUIT_NAMES["about_me"])
+    image = Text(allow_none=True)
+
+    @validates_schema
+    def something_to_change(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("must have at least one field to change", "user")
+
+
+class ArticleChanges(RequestObject):
+    """The fields of an article to change: only those sent; a ``tagList`` sent empty clears the tags."""
+
+    title = Text(blank=False, strip=True)
+    description = Text(blank=False, strip=True)
+    body = Text(blank=False)
+    tags = TagList(data_key=CONDUIT_NAMES["tags"])
+
+
+class NewArticle(ArticleChanges):
+    title = required_text(strip=True)
+    description = required_text(strip=True)
+    body = required_text()
+    tags = TagList(load_default=list, data_key=CONDUIT_NAMES["tags"])
+
+
+class NewComment(RequestObject):
+    body = Text(load_default=None)
+
+
+class Envelope:
+    """A JSON body that wraps one object, such as ``{"user": {...}}``."""
+
+    def __init__(self, key: str, content: type[Schema]) -> None:
+        self.key = key
+        wrapped = fields.Nested(content, required=True, error_messages={"required": BLANK, "null": BLANK})
+        self.schema = RequestObject.from_dict({key: wrapped}, name=f"{content.__name__}Body")()
+
+    def load(self) -> dict[str, Any]:
+        """The wrapped object of this request's body, checked; a body that is no JSON object wraps nothing."""
+        body = request.get_json(silent=True)
+        return self.schema.load(body if isinstance(body, dict) else {})[self.key]
+
+
+registration = Envelope("user", NewUser)
+credentials = Envelope("user", Credentials)
+user_changes = Envelope("user", UserChanges)
+new_article = Envelope("article", NewArticle)
+article_changes = Envelope("article", ArticleChanges)
+new_comment = Envelope("comment", NewComment)
+
+
+def whole_number(default: int, smallest: int) -> fields.Integer:
+    message = f"must be a whole number of at least {smallest}"
+    return fields.Integer(
+        load_default=default,
+        validate=validate.Range(min=smallest, max=LARGEST_NUMBER, error=message),
+        error_messages={"invalid": message, "too_large": message},
     )
 
 
-def comment_body() -> str:
-    fields = Fields(body_object("comment"))
-    return fields.valid({"body": fields.text("body", strip=False)})["body"]
+class PageQuery(RequestObject):
+    """``?limit=`` (20 unless asked) and ``?offset=`` of a list."""
+
+    limit = whole_number(20, 1)
+    offset = whole_number(0, 0)
 
 
-def query_number(name: str, default: int, smallest: int) -> int:
-    """A whole number from the query string, at least ``smallest``."""
-    value = request.args.get(name)
-    if value is None:
-        return default
-    if not re.fullmatch(r"[0-9]+", value) or not smallest <= int(value) <= LARGEST_NUMBER:
-        raise unprocessable(name, f"must be a whole number of at least {smallest}")
-    return int(value)
+class ArticleQuery(PageQuery):
+    """A page of articles, filtered by tag, author or the user who favorited them."""
+
+    tag = Text(load_default=None)
+    author = Text(load_default=None)
+    favorited = Text(load_default=None)
 
 
-def page() -> tuple[int, int]:
-    """The ``limit`` (20 unless asked, at most the configured maximum) and ``offset`` of a list."""
-    limit = min(query_number("limit", 20, 1), current_app.config["FLASKY_CONDUIT_MAX_LIMIT"])
-    return limit, query_number("offset", 0, 0)
-
-
-def query_text(name: str) -> str | None:
-    """A filter from the query string; one no column could hold is refused."""
-    value = request.args.get(name)
-    if value is not None and not storable(value):
-        raise unprocessable(name, "is invalid")
-    return value
+def query(schema: type[Schema]) -> dict[str, Any]:
+    """The query string, checked by ``schema``."""
+    return schema().load(request.args)
 
 
 def user_json(user: User, token: str) -> dict[str, Any]:

@@ -26,26 +26,3 @@ def user(db):
 def headers(user):
     """Token credentials of the confirmed ``user``."""
     return token_auth(user)
-
-
-@pytest.fixture
-def count_queries(app, db):
-    """A context manager counting the SQL statements run inside it."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting():
-        statements: list[str] = []
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-
-    return counting

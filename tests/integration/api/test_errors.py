@@ -3,6 +3,12 @@
 import pytest
 
 from app.api import posts as posts_views
+from app.api.schemas import STORABLE_MESSAGE
+from app.exceptions import Conflict, Invalid, ValidationError
+from app.models import Post
+from app.validation import column_length
+
+TITLE_LENGTH = column_length(Post.title)
 
 
 def test_malformed_json_is_400(client, headers):
@@ -10,6 +16,25 @@ def test_malformed_json_is_400(client, headers):
 
     assert response.status_code == 400
     assert response.json == {"error": "bad request", "message": "The body is not valid JSON."}
+
+
+@pytest.mark.parametrize("depth", [30_000, 50_000])
+def test_deeply_nested_json_is_400(app, client, headers, depth):
+    nested = "[" * depth + "]" * depth
+    app.config["FLASKY_API_MAX_CONTENT_LENGTH"] = len(nested)
+
+    response = client.post("/api/v1/posts/", data=nested, content_type="application/json", headers=headers)
+
+    assert response.status_code == 400
+    assert response.json["error"] == "bad request"
+
+
+def test_deeply_nested_json_over_the_size_limit_is_413(client, headers):
+    nested = "[" * 50_000 + "]" * 50_000
+
+    response = client.post("/api/v1/posts/", data=nested, content_type="application/json", headers=headers)
+
+    assert response.status_code == 413
 
 
 def test_body_not_sent_as_json_is_415(client, headers):
@@ -34,9 +59,16 @@ def test_body_too_large_is_413(app, client, headers):
         pytest.param({}, "body", "Missing data for required field.", id="missing"),
         pytest.param({"body": 7}, "body", "Not a valid string.", id="not a string"),
         pytest.param({"body": "   "}, "body", "Must not be empty.", id="blank"),
-        pytest.param({"body": "a\x00b"}, "body", "Must not contain NUL characters.", id="NUL"),
-        pytest.param({"body": "\ud800"}, "body", "Must be valid Unicode text.", id="lone surrogate"),
-        pytest.param({"body": "ok", "title": "x"}, "title", "Unknown field.", id="unknown field"),
+        pytest.param({"body": "a\x00b"}, "body", STORABLE_MESSAGE, id="NUL"),
+        pytest.param({"body": "\ud800"}, "body", STORABLE_MESSAGE, id="lone surrogate"),
+        pytest.param({"body": "ok", "title": "a\x00b"}, "title", STORABLE_MESSAGE, id="NUL in the title"),
+        pytest.param(
+            {"body": "ok", "title": "x" * (TITLE_LENGTH + 1)},
+            "title",
+            f"Longer than maximum length {TITLE_LENGTH}.",
+            id="long title",
+        ),
+        pytest.param({"body": "ok", "colour": "x"}, "colour", "Unknown field.", id="unknown field"),
         pytest.param([], "_schema", "Invalid input type.", id="not an object"),
     ],
 )
@@ -58,17 +90,44 @@ def test_out_of_range_paging_is_422(client, headers, query):
 
 
 def test_model_validation_error_is_422(client, headers, monkeypatch):
-    from app.exceptions import ValidationError
-
-    def refuse(data):
+    def refuse(*args, **kwargs):
         raise ValidationError("A post needs a 'body'.")
 
-    monkeypatch.setattr(posts_views.Post, "from_json", staticmethod(refuse))
+    monkeypatch.setattr(posts_views.posts, "create_post", refuse)
 
     response = client.post("/api/v1/posts/", json={"body": "fine"}, headers=headers)
 
     assert response.status_code == 422
-    assert response.json == {"error": "invalid fields", "message": "A post needs a 'body'."}
+    assert response.json == {"error": "invalid fields", "message": "A post needs a 'body'.", "errors": {}}
+
+
+def test_a_refused_action_lists_each_fields_messages(client, headers, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise Invalid(errors={"body": ["can't be blank"]})
+
+    monkeypatch.setattr(posts_views.posts, "create_post", refuse)
+
+    response = client.post("/api/v1/posts/", json={"body": "fine"}, headers=headers)
+
+    assert response.status_code == 422
+    assert response.json == {
+        "error": "invalid fields",
+        "message": "body can't be blank",
+        "errors": {"body": ["can't be blank"]},
+    }
+
+
+def test_a_conflict_lists_each_fields_messages(client, headers, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise Conflict("Others changed the same thing at the same moment: try again.", {"request": ["conflicted"]})
+
+    monkeypatch.setattr(posts_views.posts, "create_post", refuse)
+
+    response = client.post("/api/v1/posts/", json={"body": "fine"}, headers=headers)
+
+    assert response.status_code == 409
+    assert response.json["error"] == "conflict"
+    assert response.json["errors"] == {"request": ["conflicted"]}
 
 
 def test_unknown_api_path_is_json_404(client, db):
@@ -76,6 +135,15 @@ def test_unknown_api_path_is_json_404(client, db):
 
     assert response.status_code == 404
     assert response.is_json
+    assert response.json["error"] == "not found"
+    assert set(response.json) == {"error", "message"}
+
+
+def test_unknown_api_path_answers_the_api_shape_even_to_a_browser(client, db):
+    response = client.get("/api/v1/nothing-here", headers={"Accept": "text/html"})
+
+    assert response.status_code == 404
+    assert response.json == {"error": "not found", "message": response.json["message"]}
 
 
 def test_wrong_method_is_json_405(client, headers):

@@ -51,6 +51,7 @@ def test_document_is_public_and_lists_every_operation(client, db):
         ("POST", "/api/v1/posts/{id}/comments/"),
         ("GET", "/api/v1/comments/"),
         ("GET", "/api/v1/comments/{id}"),
+        ("GET", "/api/v1/search/posts"),
     }
 
 

@@ -118,3 +118,40 @@ def test_administrator_deletes_anyones_post(client, db):
     response = client.delete(f"/api/v1/posts/{post.id}", headers=token_auth(UserFactory(administrator=True)))
 
     assert response.status_code == 204
+
+
+def test_a_post_written_without_a_title_takes_its_first_line(client, headers):
+    response = client.post("/api/v1/posts/", json={"body": "# First line\n\nmore"}, headers=headers)
+
+    assert response.status_code == 201
+    assert response.json["title"] == "First line"
+
+
+def test_a_post_keeps_the_title_it_was_written_with(client, headers):
+    created = client.post("/api/v1/posts/", json={"title": "Chosen", "body": "First line"}, headers=headers).json
+
+    edited = client.put(created["url"], json={"body": "Other line"}, headers=headers)
+
+    assert created["title"] == "Chosen"
+    assert edited.json["title"] == "Chosen"
+
+
+def test_editing_the_body_updates_a_title_taken_from_its_first_line(client, headers):
+    created = client.post("/api/v1/posts/", json={"body": "First line\n\nmore"}, headers=headers).json
+
+    edited = client.put(created["url"], json={"body": "Second title\n\nmore"}, headers=headers)
+
+    assert created["title"] == "First line"
+    assert edited.status_code == 200
+    assert edited.json["title"] == "Second title"
+    assert client.get(created["url"], headers=headers).json["title"] == "Second title"
+    page = client.get(created["url"].replace("/api/v1/posts/", "/post/"))
+    assert "<title>Flasky - Second title</title>" in page.text
+
+
+def test_an_edit_may_set_the_title(client, user, headers):
+    post = PostFactory(author=user, body="First line")
+
+    response = client.put(f"/api/v1/posts/{post.id}", json={"title": "New", "body": "First line"}, headers=headers)
+
+    assert response.json["title"] == "New"

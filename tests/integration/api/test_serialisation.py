@@ -32,6 +32,7 @@ def test_post_to_json(db):
 
     assert post.to_json() == {
         "url": f"/api/v1/posts/{post.id}",
+        "title": "*hi*",
         "body": "*hi*",
         "body_html": "<p><em>hi</em></p>",
         "timestamp": "2024-05-06T07:08:09.123Z",

@@ -5,7 +5,6 @@ from datetime import timedelta
 from app.models import Comment, Role
 from app.timestamps import utcnow
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
-from tests.querycount import count_queries
 
 from .shapes import errors
 
@@ -67,7 +66,7 @@ def test_list_shows_visible_comments_newest_first(api, user):
     assert [comment["author"]["following"] for comment in comments] == [False, True]
 
 
-def test_list_takes_a_fixed_number_of_queries(api, db):
+def test_list_takes_a_fixed_number_of_queries(api, db, count_queries):
     post = PostFactory()
     for _ in range(5):
         CommentFactory(post=post)

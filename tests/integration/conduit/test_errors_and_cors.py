@@ -2,11 +2,13 @@
 
 import pytest
 
-import config
-from app import create_app
 from app.conduit import queries
 
 from .shapes import errors
+
+FRONT_END = "https://conduit.example"
+# An application that lets one origin's pages call the API (more in tests/integration/security/test_cors.py).
+front_end_allowed = pytest.mark.app_config(FLASKY_CORS_ORIGINS=[FRONT_END])
 
 
 def test_an_unknown_url_under_api_answers_in_conduit_shape(api, db):
@@ -35,6 +37,30 @@ def test_api_v1_routes_still_answer(api, db):
     assert api.get("/api/v1/posts/").status_code != 404
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "signed_in"),
+    [
+        ("POST", "/api/users", False),
+        ("POST", "/api/users/login", False),
+        ("PUT", "/api/user", True),
+        ("POST", "/api/articles", True),
+    ],
+)
+def test_a_body_nested_too_deep_is_refused_in_conduit_shape(api, user, method, path, signed_in):
+    depth = 50_000
+
+    response = api.request(
+        method,
+        path,
+        user=user if signed_in else None,
+        data="[" * depth + "]" * depth,
+        content_type="application/json",
+    )
+
+    assert response.status_code in {400, 422}
+    assert errors(response)
+
+
 def test_an_unexpected_failure_answers_500_in_conduit_shape(api, db, monkeypatch):
     def broken() -> list[str]:
         raise RuntimeError("the database fell over")
@@ -47,35 +73,32 @@ def test_an_unexpected_failure_answers_500_in_conduit_shape(api, db, monkeypatch
     assert errors(response) == {"request": ["internal server error"]}
 
 
-@pytest.fixture
-def cors_app(monkeypatch):
-    """An application that lets one origin's pages call the API."""
-    monkeypatch.setattr(config.TestingConfig, "FLASKY_CORS_ORIGINS", ["https://conduit.example"])
-    return create_app("testing")
+@front_end_allowed
+def test_an_allowed_origin_may_read_api_responses(api, db):
+    response = api.get("/api/tags", headers={"Origin": FRONT_END})
+
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == FRONT_END
 
 
-def test_an_allowed_origin_may_read_api_responses(cors_app, db):
-    response = cors_app.test_client().get("/api/tags", headers={"Origin": "https://conduit.example"})
-
-    assert response.headers["Access-Control-Allow-Origin"] == "https://conduit.example"
-
-
-def test_a_preflight_from_an_allowed_origin_allows_the_token_header(cors_app, db):
-    response = cors_app.test_client().options(
+@front_end_allowed
+def test_a_preflight_from_an_allowed_origin_allows_the_token_header(api, db):
+    response = api.client.options(
         "/api/articles",
         headers={
-            "Origin": "https://conduit.example",
+            "Origin": FRONT_END,
             "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "Authorization, Content-Type",
         },
     )
 
-    assert response.headers["Access-Control-Allow-Origin"] == "https://conduit.example"
+    assert response.headers["Access-Control-Allow-Origin"] == FRONT_END
     assert "authorization" in response.headers["Access-Control-Allow-Headers"].lower()
 
 
-def test_other_origins_get_no_cors_headers(cors_app, db):
-    response = cors_app.test_client().get("/api/tags", headers={"Origin": "https://evil.example"})
+@front_end_allowed
+def test_other_origins_get_no_cors_headers(api, db):
+    response = api.get("/api/tags", headers={"Origin": "https://evil.example"})
 
     assert "Access-Control-Allow-Origin" not in response.headers
 

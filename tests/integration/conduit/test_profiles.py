@@ -82,11 +82,11 @@ def test_following_an_unknown_user_is_not_found(api, user):
 
 
 def test_you_cannot_follow_or_unfollow_yourself(api, user):
-    for method in (api.post, api.delete):
+    for method, action in ((api.post, "follow"), (api.delete, "unfollow")):
         response = method("/api/profiles/jake/follow", user=user)
 
         assert response.status_code == 422
-        assert errors(response) == {"profile": ["is your own: you cannot follow or unfollow yourself"]}
+        assert errors(response) == {"profile": [f"is your own: you cannot {action} yourself"]}
     assert user.is_following(user)
 
 

@@ -2,20 +2,11 @@
 
 import pytest
 
-from app import create_app
-from config import TestingConfig
+from tests.apps import rate_limited
 
 from .shapes import errors
 
-
-@pytest.fixture
-def app(monkeypatch):
-    """The application with rate limiting on, which the test configuration turns off."""
-    monkeypatch.setattr(TestingConfig, "RATELIMIT_ENABLED", True)
-    monkeypatch.setattr(TestingConfig, "FLASKY_AUTH_RATE_LIMIT", "2 per minute")
-    app = create_app("testing")
-    with app.app_context():
-        yield app
+pytestmark = pytest.mark.app_config(rate_limited("2 per minute"))
 
 
 def test_logins_past_the_limit_get_429_in_conduit_shape(api, user):

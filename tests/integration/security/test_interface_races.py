@@ -52,8 +52,8 @@ def test_the_same_api_follow_at_once_makes_one_row_and_a_409(live_url, db):
 
 def test_the_same_conduit_follow_at_once_makes_one_row(live_url, db):
     follower, followed = UserFactory(), UserFactory()
-    url = f"{live_url}/api/profiles/{followed.username}/follow"
-    follow = lambda: requests.post(url, headers=token(follower), timeout=10)  # noqa: E731
+    url, headers = f"{live_url}/api/profiles/{followed.username}/follow", token(follower)
+    follow = lambda: requests.post(url, headers=headers, timeout=10)  # noqa: E731
 
     with inserts_held_together(Follow):
         responses = at_once(follow, follow)
@@ -65,8 +65,8 @@ def test_the_same_conduit_follow_at_once_makes_one_row(live_url, db):
 
 def test_the_same_favorite_at_once_makes_one_row(live_url, db):
     reader, post = UserFactory(), PostFactory()
-    url = f"{live_url}/api/articles/{post.slug}/favorite"
-    favorite = lambda: requests.post(url, headers=token(reader), timeout=10)  # noqa: E731
+    url, headers = f"{live_url}/api/articles/{post.slug}/favorite", token(reader)
+    favorite = lambda: requests.post(url, headers=headers, timeout=10)  # noqa: E731
 
     with inserts_held_together(Favorite):
         responses = at_once(favorite, favorite)
@@ -114,8 +114,8 @@ def test_two_users_taking_one_username_at_once_on_conduit_leave_one_owner(live_u
     ann, bob = UserFactory(), UserFactory()
 
     def rename(user: User):
-        body = {"user": {"username": "popular"}}
-        return lambda: requests.put(f"{live_url}/api/user", json=body, headers=token(user), timeout=10)
+        body, headers = {"user": {"username": "popular"}}, token(user)
+        return lambda: requests.put(f"{live_url}/api/user", json=body, headers=headers, timeout=10)
 
     with inserts_held_together(User, when="before_update"):
         responses = at_once(rename(ann), rename(bob))
@@ -144,7 +144,7 @@ def test_posts_with_one_title_sent_at_once_on_every_interface_are_all_saved(live
     ]
     article = {"article": {"title": "Same title", "description": "d", "body": "From Conduit"}}
     conduit = [
-        lambda writer=writer: requests.post(f"{live_url}/api/articles", json=article, headers=token(writer), timeout=10)
+        lambda headers=token(writer): requests.post(f"{live_url}/api/articles", json=article, headers=headers, timeout=10)
         for writer in writers[6:]
     ]
 
@@ -164,7 +164,8 @@ def test_two_articles_with_one_new_tag_at_once_are_both_saved_with_one_tag(live_
 
     def write(writer: User, title: str):
         article = {"article": {"title": title, "description": "d", "body": "b", "tagList": ["brand-new"]}}
-        return lambda: requests.post(f"{live_url}/api/articles", json=article, headers=token(writer), timeout=10)
+        headers = token(writer)
+        return lambda: requests.post(f"{live_url}/api/articles", json=article, headers=headers, timeout=10)
 
     with inserts_held_together(Tag):
         responses = at_once(write(writers[0], "One"), write(writers[1], "Two"))
