@@ -6,13 +6,14 @@ import sys
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
+from opentelemetry import trace
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=`` and is logged as a field.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
-    """Format a record as one line of JSON: time, level, logger, message, request, extra fields, exception."""
+    """Format a record as one line of JSON: time, level, logger, message, request, trace, extra fields, exception."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -24,6 +25,11 @@ class JsonFormatter(logging.Formatter):
         }
         if has_request_context():
             entry["request"] = {"method": request.method, "path": request.path, "remote_addr": request.remote_addr}
+        # With tracing on (app/tracing.py), the line names its trace, so a log search leads to the trace and back.
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            entry["trace_id"] = trace.format_trace_id(span.trace_id)
+            entry["span_id"] = trace.format_span_id(span.span_id)
         entry.update({key: value for key, value in vars(record).items() if key not in _RECORD_ATTRIBUTES})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -3,6 +3,7 @@
 With profiling on, each response carries ``X-DB-Queries`` (statements run) and ``X-DB-Time`` (their total time in
 milliseconds), and every statement goes, buffered, to a per-process JSON-lines file in FLASKY_SQL_PROFILE_DIR. The
 aggregation functions here turn those files into per-statement and per-endpoint figures for the load-test report.
+With FLASKY_METRICS on, requests count their statements too, for the histograms of ``/metrics`` (app/metrics.py).
 """
 
 import atexit
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, request_started
 from flask.cli import with_appcontext
 from flask.wrappers import Response
 from sqlalchemy import event
@@ -71,6 +72,11 @@ class SqlProfiler:
     def enabled(self) -> bool:
         return bool(self.app.config["FLASKY_PROFILE_SQL"])
 
+    @property
+    def counting(self) -> bool:
+        """Whether requests count their statements: for profiling, or for the histograms of ``/metrics``."""
+        return self.enabled or bool(self.app.config["FLASKY_METRICS"])
+
     def before_cursor_execute(self, conn: Connection, cursor, statement, parameters, context, executemany) -> None:
         conn.info[START_TIME_KEY] = time.perf_counter()
 
@@ -89,12 +95,12 @@ class SqlProfiler:
                 duration,
                 endpoint,
             )
-        if not self.enabled:
-            return
         statistics = g.get("sql_statistics") if in_request else None
         if statistics is not None:
             statistics.queries += 1
             statistics.seconds += duration
+        if not self.enabled:
+            return
         self.record(
             {
                 "time": time.time(),
@@ -130,9 +136,9 @@ class SqlProfiler:
         with open(directory / f"sql-{os.getpid()}.jsonl", "a", encoding="utf-8") as file:
             file.write(lines)
 
-    def start_request(self) -> None:
-        """Give the request fresh counters (or none when profiling is off)."""
-        if self.enabled:
+    def start_request(self, _app: Flask, **_extra: object) -> None:
+        """Give the request fresh counters (or none when nothing reads them), before any before_request function."""
+        if self.counting:
             g.sql_statistics = RequestStatistics(request_id=f"{os.getpid()}-{next(self.request_numbers)}")
         else:
             g.pop("sql_statistics", None)
@@ -140,7 +146,7 @@ class SqlProfiler:
     def add_headers(self, response: Response) -> Response:
         """Tell the client how many statements the request ran and how long they took."""
         statistics = g.get("sql_statistics")
-        if statistics is not None:
+        if statistics is not None and self.enabled:
             response.headers[QUERIES_HEADER] = str(statistics.queries)
             response.headers[TIME_HEADER] = f"{statistics.seconds * 1000:.3f}"
         return response
@@ -154,7 +160,7 @@ def init_profiling(app: Flask) -> SqlProfiler:
         for engine in db.engines.values():
             event.listen(engine, "before_cursor_execute", profiler.before_cursor_execute)
             event.listen(engine, "after_cursor_execute", profiler.after_cursor_execute)
-    app.before_request(profiler.start_request)
+    request_started.connect(profiler.start_request, app)
     app.after_request(profiler.add_headers)
     app.cli.add_command(profile)
     return profiler

@@ -1,5 +1,6 @@
 """The slow-query report of a load run, as Markdown and HTML: SQL per endpoint and per statement shape, the top
-offenders with their plans, Locust's figures and a latency-over-time chart drawn as inline SVG.
+offenders with their plans, Locust's figures and a latency-over-time chart drawn as inline SVG, and beside Locust's
+figures the server's own per endpoint, from its /metrics before and after the run, with a chart of them.
 
     python -m tests.load.report reports/load-<timestamp> --database-url postgresql://...
 """
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.profiling import Aggregate, by_endpoint, by_statement, read_records
 from tests.load.harness import describe, driver_url, read_failures, read_locust_stats
+from tests.load.server_metrics import ALL_ENDPOINTS, EndpointFigures, endpoint_chart, read_figures
 
 TOP_STATEMENTS = 15
 EXPLAINED = 5
@@ -100,6 +102,45 @@ def locust_table(csv_prefix: Path) -> Table:
             for row in sorted(rows, key=lambda row: row["Name"] == "Aggregated")
         ],
     )
+
+
+def optional(value: float | None, template: str = "{:.1f}") -> str:
+    return "-" if value is None else template.format(value)
+
+
+def server_table(figures: list[EndpointFigures]) -> Table:
+    headers = ["Endpoint", "Requests", "5xx", "p50 ms", "p95 ms", "Mean ms", "Queries/request", "SQL ms/request"]
+    headers.append("Database share")
+    rows = [
+        [
+            "**All**" if row.endpoint == ALL_ENDPOINTS else row.endpoint,
+            str(row.requests),
+            str(row.server_errors),
+            optional(row.p50_ms),
+            optional(row.p95_ms),
+            f"{row.mean_ms:.1f}",
+            optional(row.queries_per_request, "{:.2f}"),
+            optional(row.database_ms_per_request, "{:.2f}"),
+            optional(row.database_share, "{:.0%}"),
+        ]
+        for row in figures
+    ]
+    return Table(headers, rows)
+
+
+def server_fact(figures: list[EndpointFigures], csv_prefix: Path) -> str:
+    """Locust's and the server's medians and 95th percentiles of every request, side by side."""
+    server = figures[-1]
+    fact = (
+        f"Server side (/metrics): p50 {optional(server.p50_ms)} ms, p95 {optional(server.p95_ms)} ms, "
+        f"{optional(server.queries_per_request, '{:.2f}')} queries/request, "
+        f"database share {optional(server.database_share, '{:.0%}')}"
+    )
+    if not Path(f"{csv_prefix}_stats.csv").exists():
+        return fact
+    with open(f"{csv_prefix}_stats.csv", newline="", encoding="utf-8") as file:
+        total = next(row for row in csv.DictReader(file) if row["Name"] == "Aggregated")
+    return f"{fact}; Locust: p50 {total['Median Response Time']} ms, p95 {total['95%']} ms"
 
 
 def failure_table(csv_prefix: Path) -> Table:
@@ -236,10 +277,11 @@ class Report:
     sections: list[tuple[str, Table]]
     plans: list[Plan]
     chart: str
+    server_chart: str = ""
 
     def markdown(self) -> str:
         parts = [f"# {self.title}\n", *(f"- {fact}" for fact in self.facts), ""]
-        parts.append("Latency over time: see the chart in report.html.\n")
+        parts.append("Latency over time and server-side latency per endpoint: see the charts in report.html.\n")
         for heading, table in self.sections:
             parts += [f"## {heading}\n", markdown_table(table)]
         parts.append("## Plans of the top statements\n")
@@ -255,6 +297,7 @@ class Report:
             f"<pre>{html.escape(plan.plan)}</pre>"
             for number, plan in enumerate(self.plans, start=1)
         )
+        server = f"<h2>Server side per endpoint (/metrics)</h2>{self.server_chart}" if self.server_chart else ""
         style = (
             "body{font-family:sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse;margin-bottom:1em}"
             "td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em;text-align:left;vertical-align:top}"
@@ -263,7 +306,8 @@ class Report:
         return (
             f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(self.title)}</title>"
             f"<style>{style}</style></head><body><h1>{html.escape(self.title)}</h1><ul>{facts}</ul>"
-            f"<h2>Latency over time</h2>{self.chart}{sections}<h2>Plans of the top statements</h2>{plans}</body></html>"
+            f"<h2>Latency over time</h2>{self.chart}{server}{sections}"
+            f"<h2>Plans of the top statements</h2>{plans}</body></html>"
         )
 
 
@@ -273,13 +317,20 @@ def build_report(output: Path, database_url: str, run: dict[str, Any] | None = N
     endpoints = by_endpoint(records)
     statements = by_statement(records)
     csv_prefix = output / "locust"
+    server_figures = read_figures(output)
     facts = [f"Database: {describe(database_url)}", f"SQL statements recorded: {len(records)}"]
     facts += [f"{key}: {value}" for key, value in (run or {}).items()]
     sections: list[tuple[str, Table]] = []
-    if Path(f"{csv_prefix}_stats.csv").exists():
+    locust_ran = Path(f"{csv_prefix}_stats.csv").exists()
+    if locust_ran:
         totals = read_locust_stats(csv_prefix)
         facts.append(f"Locust: {totals.requests} requests, {totals.failures} failures")
-        sections += [("Locust requests", locust_table(csv_prefix)), ("Locust failures", failure_table(csv_prefix))]
+        sections.append(("Locust requests", locust_table(csv_prefix)))
+    if server_figures:
+        facts.append(server_fact(server_figures, csv_prefix))
+        sections.append(("Server side per endpoint (/metrics, before and after the run)", server_table(server_figures)))
+    if locust_ran:
+        sections.append(("Locust failures", failure_table(csv_prefix)))
     sections += [
         ("SQL by endpoint", endpoint_table(endpoints)),
         ("SQL by statement (top by total time)", statement_table(statements)),
@@ -290,6 +341,7 @@ def build_report(output: Path, database_url: str, run: dict[str, Any] | None = N
         sections=sections,
         plans=explain(database_url, statements),
         chart=latency_chart(latency_series(csv_prefix)),
+        server_chart=endpoint_chart(server_figures) if server_figures else "",
     )
     (output / "report.md").write_text(report.markdown(), encoding="utf-8")
     (output / "report.html").write_text(report.html(), encoding="utf-8")
@@ -298,7 +350,7 @@ def build_report(output: Path, database_url: str, run: dict[str, Any] | None = N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=Path, help="The run's folder (holding sql/ and locust_*.csv).")
+    parser.add_argument("output", type=Path, help="The run's folder (holding sql/, locust_*.csv, metrics-*.prom).")
     parser.add_argument("--database-url", required=True, help="The database the run used, for EXPLAIN.")
     arguments = parser.parse_args()
     run_file = arguments.output / "run.json"

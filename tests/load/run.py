@@ -1,12 +1,14 @@
 """``nox -s load``: build or reuse a large data set, serve it with gunicorn, run the Locust profiles headless, report.
 
 Every option also reads an environment variable (shown in ``--help``). Output: reports/load-<timestamp>/ with
-Locust's CSV and HTML reports, the SQL statement log (sql/), report.md and report.html.
+Locust's CSV and HTML reports, the SQL statement log (sql/), the server's /metrics before and after the run
+(metrics-before.prom, metrics-after.prom), report.md and report.html.
 """
 
 import argparse
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -22,6 +24,7 @@ from tests.load.harness import (
     run_locust,
 )
 from tests.load.report import build_report
+from tests.load.server_metrics import AFTER_FILE, BEFORE_FILE, scrape
 
 DEFAULT_DATABASE = f"sqlite:///{ROOT / 'instance' / 'flasky-load.sqlite'}"
 
@@ -67,12 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     outcome = ensure_dataset(arguments.database_url, data, rebuild=arguments.rebuild)
     print(f"Data set {outcome} in {time.perf_counter() - started:.0f} s on {describe(arguments.database_url)}.")
-    profiling = {"FLASKY_PROFILE_SQL": "1", "FLASKY_SQL_PROFILE_DIR": str(output / "sql")}
+    metrics_token = secrets.token_urlsafe(32)
+    profiling = {
+        "FLASKY_PROFILE_SQL": "1",
+        "FLASKY_SQL_PROFILE_DIR": str(output / "sql"),
+        "FLASKY_METRICS": "on",
+        "FLASKY_METRICS_TOKEN": metrics_token,
+    }
     with gunicorn(arguments.database_url, arguments.workers, output / "gunicorn.log", **profiling) as base_url:
         print(
             f"gunicorn ({arguments.workers} workers) at {base_url}; "
             f"Locust: {arguments.users} users for {arguments.run_time}."
         )
+        (output / BEFORE_FILE).write_text(scrape(base_url, metrics_token), encoding="utf-8")
         status = run_locust(
             base_url,
             output / "locust",
@@ -81,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             run_time=arguments.run_time,
             html=output / "locust.html",
         )
+        (output / AFTER_FILE).write_text(scrape(base_url, metrics_token), encoding="utf-8")
     run = {
         "Users": arguments.users,
         "Spawn rate": arguments.spawn_rate,
