@@ -1,20 +1,54 @@
-"""Flasky as production runs it: ``flask`` commands and gunicorn in subprocesses, each bounded in time."""
+"""Flasky served for real: from a thread of the test process, or as production runs it, in subprocesses.
+
+``serve_in_thread`` serves an application the test built (browser tests, concurrent requests); ``run_flask`` and
+``Gunicorn`` run ``flask`` commands and gunicorn in subprocesses, each bounded in time.
+"""
 
 import os
-import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
+from flask import Flask
+from werkzeug.serving import make_server
 
+from tests.apps import csrf_token
 from tests.mailserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
-VALUE = re.compile(r'value="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The application served over HTTP, and the address a client reaches it at."""
+
+    app: Flask
+    url: str
+
+
+@contextmanager
+def serve_in_thread(app: Flask, name: str = "live-server") -> Iterator[LiveServer]:
+    """Serve ``app`` with Werkzeug's threaded server on a free port of 127.0.0.1, from a thread, until the block ends.
+
+    Requests run on other threads than the test, each in its own application context: give the app a database
+    those threads share (a file or a server, not ``sqlite://`` in memory).
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 def production_environment(database_url: str, redis_url: str = "", **settings: str) -> dict[str, str]:
@@ -139,10 +173,3 @@ class Browser:
             target = urljoin(response.url, response.headers["Location"])
             response = requests.get(target, headers=self._headers(), allow_redirects=False, timeout=10)
         raise AssertionError(f"more than 5 redirects from {response.url}")
-
-
-def csrf_token(page: str) -> str:
-    """The CSRF token of the first form on ``page``."""
-    field = CSRF_INPUT.search(page)
-    assert field is not None, "the page has no form with a CSRF token"
-    return VALUE.search(field.group(0)).group(1)

@@ -1,25 +1,22 @@
 """Browser end-to-end fixtures: the real app on a live port, its SMTP server and headless Chromium."""
 
 import re
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.extensions import db
 from app.models import Role, User
-from config import TestingConfig, config, database_url
+from config import database_url
+from tests.apps import make_app
+from tests.appserver import LiveServer, serve_in_thread
 from tests.e2e.pages import HomePage, LoginPage
 from tests.mailserver import MailServer, use_mail_server
 from tests.services import unavailable
@@ -42,24 +39,14 @@ CHROMIUM_ARGUMENTS = (
 FACTORY_PASSWORD = "cat"
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    """The application served over HTTP, and the address a browser reaches it at."""
-
-    app: Flask
-    url: str
-
-
-def live_server_config(database_uri: str) -> type[TestingConfig]:
+def live_server_settings(database_uri: str) -> dict[str, object]:
     """The testing configuration as a real browser needs it: CSRF on, a database that threads can share."""
-
-    class LiveServerConfig(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = database_uri
-        WTF_CSRF_ENABLED = True
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "WTF_CSRF_ENABLED": True,
         # Every test logs in from 127.0.0.1; the limits have their own tests.
-        RATELIMIT_ENABLED = False
-
-    return LiveServerConfig
+        "RATELIMIT_ENABLED": False,
+    }
 
 
 def empty_tables() -> None:
@@ -87,9 +74,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mail_server: MailServe
     """The real app on 127.0.0.1 and a free port, served from a thread, with its own database."""
     sqlite_file = tmp_path_factory.mktemp("e2e-database") / "flasky.sqlite"
     database_uri = database_url("TEST_DATABASE_URL", f"sqlite:///{sqlite_file}")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(config, "e2e", live_server_config(database_uri))
-        app = create_app("e2e")
+    app = make_app("testing", live_server_settings(database_uri))
     use_mail_server(app, mail_server.host, mail_server.port)
     with app.app_context():
         try:
@@ -97,16 +82,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, mail_server: MailServe
             db.create_all()
         except OperationalError as error:
             unavailable("Database", f"{database_uri} did not answer ({error.orig.__class__.__name__})")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    # Links in mails are built on the configured address, never the request's Host.
-    app.config["FLASKY_BASE_URL"] = url
-    yield LiveServer(app=app, url=url)
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    with serve_in_thread(app, name="e2e-live-server") as server:
+        # Links in mails are built on the configured address, never the request's Host.
+        app.config["FLASKY_BASE_URL"] = server.url
+        yield server
     with app.app_context():
         empty_tables()
         db.engine.dispose()

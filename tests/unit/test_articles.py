@@ -70,7 +70,7 @@ def test_tags_are_shared_between_posts(db):
     assert _db.session.scalars(select(Tag.name)).all() == ["shared"]
 
 
-def test_no_tags_makes_no_tags(db):
+def test_no_tags_makes_no_tags():
     assert Tag.named([]) == {}
     assert Tag.split(None) == []
 
@@ -84,7 +84,7 @@ def test_overlong_tag_is_refused_with_a_message():
         Tag.clean_names(["x" * (TAG_LENGTH + 1)])
 
 
-def test_tag_repr_names_it(db):
+def test_tag_repr_names_it():
     assert repr(Tag(name="flask")) == "<Tag 'flask'>"
 
 

@@ -8,13 +8,13 @@ from tests.factories import CommentFactory, PostFactory
 
 
 @pytest.mark.parametrize("model", [Post, Comment])
-def test_body_html_is_rendered_from_markdown(db, model):
+def test_body_html_is_rendered_from_markdown(model):
     item = model(body="*hello* **world**")
     assert item.body_html == "<p><em>hello</em> <strong>world</strong></p>"
 
 
 @pytest.mark.parametrize("model", [Post, Comment])
-def test_body_html_follows_edits(db, model):
+def test_body_html_follows_edits(model):
     item = model(body="first")
     item.body = "second"
     assert item.body_html == "<p>second</p>"
@@ -38,7 +38,7 @@ def test_about_me_html_is_rendered_and_cleared(db):
 
 
 @pytest.mark.parametrize("model", [Post, Comment])
-def test_from_json_takes_the_body(db, model):
+def test_from_json_takes_the_body(model):
     item = model.from_json({"body": "from *JSON*", "id": 42})
     assert item.body == "from *JSON*"
     assert item.body_html == "<p>from <em>JSON</em></p>"
@@ -65,7 +65,7 @@ def test_from_json_takes_the_body(db, model):
         (None, "A {kind} must be a JSON object with a 'body'."),
     ],
 )
-def test_from_json_refuses_a_bad_body_with_a_clear_message(db, model, kind, data, message):
+def test_from_json_refuses_a_bad_body_with_a_clear_message(model, kind, data, message):
     with pytest.raises(ValidationError) as raised:
         model.from_json(data)
     assert str(raised.value) == message.format(kind=kind)

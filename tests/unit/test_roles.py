@@ -50,7 +50,7 @@ def test_insert_roles_repairs_a_tampered_role(db):
     assert not role("Moderator").default
 
 
-def test_new_role_starts_without_permissions(db):
+def test_new_role_starts_without_permissions():
     assert Role(name="Guest").permissions == 0
 
 

@@ -37,6 +37,7 @@ def test_document_is_public_and_lists_every_operation(client, db):
     }
     assert operations == {
         ("POST", "/api/v1/tokens/"),
+        ("DELETE", "/api/v1/tokens/"),
         ("GET", "/api/v1/users/{id}"),
         ("GET", "/api/v1/users/{id}/posts/"),
         ("GET", "/api/v1/users/{id}/timeline/"),

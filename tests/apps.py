@@ -1,0 +1,74 @@
+"""Applications under test: ``create_app`` with overrides, sharing the run's compiled templates; their CSRF tokens."""
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from jinja2.bccache import Bucket, BytecodeCache
+
+from app import create_app
+from app.extensions import db
+from tests.login import forget_current_user
+
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE = re.compile(r'value="([^"]*)"')
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole run, so each test's new app skips recompiling them."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+template_cache = SharedBytecodeCache()
+
+
+def make_app(config_name: str = "testing", overrides: Mapping[str, Any] | None = None) -> Flask:
+    """``create_app(config_name, overrides)`` as every test builds it.
+
+    Test requests share the test's application context; the user Flask-Login cached on ``g`` is forgotten after
+    each request, so every request finds its user from its own cookies, as it does in production.
+    """
+    app = create_app(config_name, overrides)
+    app.jinja_env.bytecode_cache = template_cache
+    app.teardown_request(lambda _error: forget_current_user())
+    return app
+
+
+@contextmanager
+def running_app(config_name: str = "testing", overrides: Mapping[str, Any] | None = None) -> Iterator[Flask]:
+    """``make_app`` with its application context pushed; its session and pooled connections closed afterwards."""
+    app = make_app(config_name, overrides)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            # Each app has its own engine: close its pooled connections now, not whenever it is collected.
+            db.engine.dispose()
+
+
+def rate_limited(limit: str = "2 per minute", storage: str = "memory://") -> dict[str, Any]:
+    """Overrides turning on the rate limiter, which the testing configuration leaves off.
+
+    ``limit`` applies per client address to the endpoints attackers hammer (``FLASKY_AUTH_RATE_LIMIT``); the
+    counts are kept in ``storage``, memory or a Redis URL.
+    """
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage, "FLASKY_AUTH_RATE_LIMIT": limit}
+
+
+def csrf_token(page: str) -> str:
+    """The CSRF token of the first form on ``page``."""
+    field = CSRF_INPUT.search(page)
+    assert field is not None, "the page has no form with a CSRF token"
+    return VALUE.search(field.group(0)).group(1)
