@@ -1,20 +1,78 @@
-"""The base of every web form: Flask-WTF's CSRF protection plus checks that hold for all text."""
+"""The base of every web form, and the way a domain error's field messages reach the form's fields."""
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+from flask import flash
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from wtforms import Field
 
-NUL_MESSAGE = "Text cannot contain NUL characters."
+from .exceptions import Conflict, DomainError, Invalid
+from .extensions import csrf
+from .validation import STORABLE_RULE, is_storable
+
+SUBMIT_AGAIN = "This form had expired, so nothing was saved. Your text is still here: please submit it again."
 
 
 class FlaskyForm(FlaskForm):
-    """A form that refuses NUL characters in any text field, which no database column can store."""
+    """A form that checks its CSRF token itself and refuses text no database column can store.
+
+    Views that keep a form's typed text when its token went stale (``csrf.exempt``) rely on the first check; on
+    the others Flask-WTF has already checked the same token before the view ran.
+    """
 
     def validate(self, extra_validators: Any = None) -> bool:
-        # Checked first, so that no field validator sends such text to the database.
-        fields_with_nul = [field for field in self if isinstance(field.data, str) and "\x00" in field.data]
-        for field in fields_with_nul:
-            field.errors = [NUL_MESSAGE]
-        if fields_with_nul:
+        if self.meta.csrf:
+            try:
+                csrf.protect()
+            except CSRFError:
+                self.csrf_token.errors = [SUBMIT_AGAIN]
+                return False
+        # Checked before any field validator, so that none of them sends such text on to a query.
+        unstorable = [field for field in self if isinstance(field.data, str) and not is_storable(field.data)]
+        for field in unstorable:
+            field.errors = [field_message(field, STORABLE_RULE)]
+        if unstorable:
             return False
         return super().validate(extra_validators=extra_validators)
+
+    @property
+    def expired(self) -> bool:
+        """Whether the form was refused for its CSRF token: expired, or of a session replaced since."""
+        return bool(self.meta.csrf and self.csrf_token.errors)
+
+
+def field_message(field: Field, message: str) -> str:
+    """A domain message such as ``has already been taken`` as a sentence about ``field``."""
+    return f"{field.label.text} {message}."
+
+
+def show_domain_errors(form: FlaskForm, error: DomainError, renamed: Mapping[str, str] | None = None) -> None:
+    """Put each field message of ``error`` on the form field it is about; ``renamed`` maps domain names to fields.
+
+    A message about no field of the form is flashed, so that it is never lost.
+    """
+    renamed = renamed or {}
+    for name, messages in error.errors.items():
+        field = form._fields.get(renamed.get(name, name))
+        for message in messages:
+            if field is None:
+                flash(f"{name.replace('_', ' ').capitalize()} {message}.", "danger")
+            else:
+                field.errors = [*field.errors, field_message(field, message)]
+    if not error.errors:
+        flash(error.message, "danger")
+
+
+@contextmanager
+def refusals_shown_on(form: FlaskForm, renamed: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Run the block; when a service refuses it (``Invalid``, ``Conflict``), show why on ``form`` and go on after it.
+
+    So a view writes the happy path inside the block, ending in its redirect, and renders the form again below.
+    """
+    try:
+        yield
+    except (Invalid, Conflict) as error:
+        show_domain_errors(form, error, renamed)

@@ -1,21 +1,29 @@
-"""Fixtures shared by every test layer: the app, an isolated database, a client and a CLI runner."""
+"""Fixtures shared by every test layer: the app, an isolated database, a client, a CLI runner, a query counter."""
 
 import os
+from typing import Any
 
 import pytest
-from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app import create_app, tasks
+from app import tasks
 from app.extensions import db as _db
 from app.models import Role
-from tests.login import forget_current_user
+from tests import querycount
+from tests.apps import running_app
 from tests.mailserver import MailServer, finish_deliveries, use_mail_server
 from tests.services import unavailable
 from tests.taskqueue import empty_test_redis
 
 _prepared_schemas: set[str] = set()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "app_config(overrides={}, **settings): settings the app fixture sets on top of the testing configuration",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -28,35 +36,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-class SharedBytecodeCache(BytecodeCache):
-    """Compiled templates kept for the whole run, so each test's new app skips recompiling them."""
+@pytest.fixture
+def app_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The settings the ``app`` fixture passes to ``create_app("testing", overrides)``; none by default.
 
-    def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self._compiled:
-            bucket.bytecode_from_string(self._compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-template_cache = SharedBytecodeCache()
+    Mark a test, class or module ``@pytest.mark.app_config(FLASKY_CORS_ORIGINS=[...])`` (or with a mapping, such as
+    ``tests.apps.rate_limited()``); the mark nearest the test wins. Override this fixture instead where the
+    settings depend on other fixtures.
+    """
+    settings: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("app_config"))):
+        settings.update(*marker.args, **marker.kwargs)
+    return settings
 
 
 @pytest.fixture
-def app():
-    """The application in its testing configuration, with an application context pushed."""
-    app = create_app("testing")
-    app.jinja_env.bytecode_cache = template_cache
-    # Test requests share this test's application context; forget the user Flask-Login cached on ``g`` after each
-    # request, so every request finds its user from its own cookies, as it does in production.
-    app.teardown_request(lambda _error: forget_current_user())
-    with app.app_context():
+def app(app_config):
+    """The application in its testing configuration with ``app_config`` on top, its application context pushed."""
+    with running_app("testing", app_config) as app:
         yield app
-        # Each app has its own engine: close its pooled connections now, not whenever it is collected.
-        _db.engine.dispose()
 
 
 def _prepare_schema(url: str) -> None:
@@ -99,6 +97,22 @@ def client(app, db):
 @pytest.fixture
 def runner(app, db):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_client(app, db):
+    """A client of an app that checks CSRF tokens, as production does (``tests.apps.csrf_token`` reads them)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as log:`` records the SQL statements sent in the block (``log.count``).
+
+    See ``tests.querycount.count_queries``: it starts from a fresh session, as a real request does.
+    """
+    return querycount.count_queries
 
 
 @pytest.fixture(scope="session")

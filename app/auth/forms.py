@@ -1,16 +1,11 @@
-"""Forms of the accounts pages; each validator's message tells the user what to do."""
+"""Forms of the accounts pages. They parse what is typed; the account services judge it (``app.services.accounts``)."""
 
-from flask_login import current_user
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField, ValidationError
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo
 
 from ..forms import FlaskyForm
-from ..lookups import email_taken, username_taken
-from ..validation import USERNAME_PATTERN, USERNAME_RULE
 
-EMAIL_TAKEN_MESSAGE = "This email address is already registered."
 PASSWORDS_MUST_MATCH = "Passwords must match."
-NOT_YOUR_PASSWORD = "This is not your current password."
 
 
 def strip_whitespace(value: str | None) -> str | None:
@@ -18,7 +13,7 @@ def strip_whitespace(value: str | None) -> str | None:
 
 
 def email_field(label: str = "Email") -> EmailField:
-    return EmailField(label, filters=[strip_whitespace], validators=[DataRequired(), Length(1, 120), Email()])
+    return EmailField(label, filters=[strip_whitespace], validators=[DataRequired()])
 
 
 class LoginForm(FlaskyForm):
@@ -30,22 +25,10 @@ class LoginForm(FlaskyForm):
 
 class RegistrationForm(FlaskyForm):
     email = email_field()
-    username = StringField(
-        "Username",
-        filters=[strip_whitespace],
-        validators=[DataRequired(), Length(1, 64), Regexp(USERNAME_PATTERN, message=f"Usernames {USERNAME_RULE}.")],
-    )
+    username = StringField("Username", filters=[strip_whitespace], validators=[DataRequired()])
     password = PasswordField("Password", validators=[DataRequired(), EqualTo("password2", PASSWORDS_MUST_MATCH)])
     password2 = PasswordField("Confirm password", validators=[DataRequired()])
     submit = SubmitField("Register")
-
-    def validate_email(self, field: EmailField) -> None:
-        if email_taken(field.data):
-            raise ValidationError(EMAIL_TAKEN_MESSAGE + " Log in, or reset your password if you forgot it.")
-
-    def validate_username(self, field: StringField) -> None:
-        if username_taken(field.data):
-            raise ValidationError("This username is already in use. Please choose another.")
 
 
 class ChangePasswordForm(FlaskyForm):
@@ -53,10 +36,6 @@ class ChangePasswordForm(FlaskyForm):
     password = PasswordField("New password", validators=[DataRequired(), EqualTo("password2", PASSWORDS_MUST_MATCH)])
     password2 = PasswordField("Confirm new password", validators=[DataRequired()])
     submit = SubmitField("Update Password")
-
-    def validate_old_password(self, field: PasswordField) -> None:
-        if not current_user.verify_password(field.data):
-            raise ValidationError(NOT_YOUR_PASSWORD)
 
 
 class PasswordResetRequestForm(FlaskyForm):
@@ -74,11 +53,3 @@ class ChangeEmailForm(FlaskyForm):
     email = email_field("New email")
     password = PasswordField("Password", validators=[DataRequired()])
     submit = SubmitField("Update Email Address")
-
-    def validate_email(self, field: EmailField) -> None:
-        if email_taken(field.data):
-            raise ValidationError(EMAIL_TAKEN_MESSAGE)
-
-    def validate_password(self, field: PasswordField) -> None:
-        if not current_user.verify_password(field.data):
-            raise ValidationError(NOT_YOUR_PASSWORD)

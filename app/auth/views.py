@@ -3,17 +3,13 @@
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..exceptions import Invalid
 from ..extensions import db, limiter
-from ..lookups import user_by_email
+from ..forms import refusals_shown_on, show_domain_errors
 from ..models import User
 from ..security import auth_rate_limit
+from ..services import accounts
 from . import auth
-from ..services.account_mail import (
-    notify_admin_of_new_user,
-    send_confirmation,
-    send_email_change,
-    send_password_reset,
-)
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -64,17 +60,24 @@ def start_session(user: User, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
+def keep_this_session(user: User) -> None:
+    """Carry this session on when the user's password hash changed, by a new password or an upgraded hash.
+
+    Sessions are bound to the hash (``User.get_id``), so every other session of the user ends with the old one.
+    """
+    if session.get("_user_id") != user.get_id():
+        login_user(user)
+
+
 @auth.route("/login", methods=["GET", "POST"])
 @limiter.limit(auth_rate_limit, methods=["POST"])
 def login():
     """Log in by email and password, then go back to the page that asked for it, if it is on this site."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = user_by_email(form.email.data)
-        if user is not None and user.verify_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             start_session(user, remember=form.remember_me.data)
-            # Keeps the password hash that verify_password may have upgraded to the configured method.
-            db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.index"))
         flash("Invalid email or password.", "danger")
@@ -97,19 +100,14 @@ def register():
     """Create an account, log it in and mail it a confirmation link."""
     form = RegistrationForm()
     if form.validate_on_submit():
-        user = create_account(form.email.data, form.username.data, form.password.data)
-        if user is None:
-            # A registration at the same moment took the email or username; validating again says which.
-            form.validate()
-            return render_template("auth/register.html", form=form)
-        start_session(user)
-        delivery = send_confirmation(user)
-        notify_admin_of_new_user(user)
-        if delivery.failed():
-            flash("Your account has been created. " + CONFIRMATION_NOT_SENT, "warning")
-        else:
-            flash("A confirmation email has been sent to you by email.")
-        return redirect(url_for("auth.unconfirmed"))
+        with refusals_shown_on(form):
+            registration = accounts.register(form.email.data, form.username.data, form.password.data)
+            start_session(registration.user)
+            if registration.confirmation.failed():
+                flash("Your account has been created. " + CONFIRMATION_NOT_SENT, "warning")
+            else:
+                flash("A confirmation email has been sent to you by email.")
+            return redirect(url_for("auth.unconfirmed"))
     return render_template("auth/register.html", form=form)
 
 
@@ -119,8 +117,7 @@ def confirm(token: str):
     """Confirm the account from the link in the confirmation email."""
     if current_user.confirmed:
         return redirect(url_for("main.index"))
-    if current_user.confirm(token):
-        db.session.commit()
+    if accounts.confirm(current_user, token):
         flash("You have confirmed your account. Thanks!")
         return redirect(url_for("main.index"))
     flash("The confirmation link is invalid or has expired. Use the button below to get a new one.", "danger")
@@ -134,7 +131,7 @@ def resend_confirmation():
     """Mail the confirmation link again."""
     if current_user.confirmed:
         return redirect(url_for("main.index"))
-    if send_confirmation(current_user).failed():
+    if accounts.resend_confirmation(current_user._get_current_object()).failed():
         flash(CONFIRMATION_NOT_SENT, "danger")
     else:
         flash("A new confirmation email has been sent to you by email.")
@@ -146,13 +143,15 @@ def resend_confirmation():
 def change_password():
     """Change the password, given the current one."""
     form = ChangePasswordForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        current_user.password = form.password.data
-        db.session.commit()
-        # Every other session of this user ends with the old password; this one carries on.
-        login_user(current_user._get_current_object())
-        flash("Your password has been updated.")
-        return redirect(url_for("main.index"))
+        with refusals_shown_on(form):
+            try:
+                accounts.change_password(user, form.old_password.data, form.password.data)
+            finally:
+                keep_this_session(user)
+            flash("Your password has been updated.")
+            return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -164,12 +163,11 @@ def password_reset_request():
         return redirect(url_for("main.index"))
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
-        user = user_by_email(form.email.data)
-        if user is not None:
+        with refusals_shown_on(form):
             # Never ask whether it went: a different answer would tell who has an account. Failures are logged.
-            send_password_reset(user)
-        flash("If that address has an account, an email with instructions to reset your password is on its way.")
-        return redirect(url_for("auth.login"))
+            accounts.request_password_reset(form.email.data)
+            flash("If that address has an account, an email with instructions to reset your password is on its way.")
+            return redirect(url_for("auth.login"))
     return render_template("auth/reset_password_request.html", form=form)
 
 
@@ -180,12 +178,16 @@ def password_reset(token: str):
         return redirect(url_for("main.index"))
     form = PasswordResetForm()
     if form.validate_on_submit():
-        if User.reset_password(token, form.password.data):
-            db.session.commit()
-            flash("Your password has been updated. You can log in with it now.")
-            return redirect(url_for("auth.login"))
-        flash("The password reset link is invalid or has expired. Please ask for a new one.", "danger")
-        return redirect(url_for("auth.password_reset_request"))
+        try:
+            accounts.reset_password(token, form.password.data)
+        except Invalid as error:
+            if "token" not in error.errors:
+                show_domain_errors(form, error)
+                return render_template("auth/reset_password.html", form=form)
+            flash("The password reset link is invalid or has expired. Please ask for a new one.", "danger")
+            return redirect(url_for("auth.password_reset_request"))
+        flash("Your password has been updated. You can log in with it now.")
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
 
@@ -194,12 +196,18 @@ def password_reset(token: str):
 def change_email_request():
     """Mail a link to the new address; the email changes only when that link is followed."""
     form = ChangeEmailForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        if send_email_change(current_user, form.email.data).failed():
-            flash("We could not send the email to your new address. Please try again.", "danger")
-            return redirect(url_for("auth.change_email_request"))
-        flash("An email with instructions to confirm your new email address has been sent to it.")
-        return redirect(url_for("main.index"))
+        with refusals_shown_on(form):
+            try:
+                delivery = accounts.request_email_change(user, form.email.data, form.password.data)
+            finally:
+                keep_this_session(user)
+            if delivery.failed():
+                flash("We could not send the email to your new address. Please try again.", "danger")
+                return redirect(url_for("auth.change_email_request"))
+            flash("An email with instructions to confirm your new email address has been sent to it.")
+            return redirect(url_for("main.index"))
     return render_template("auth/change_email.html", form=form)
 
 
@@ -207,8 +215,7 @@ def change_email_request():
 @login_required
 def change_email(token: str):
     """Move the account to the new address from the link mailed there."""
-    if current_user.change_email(token):
-        db.session.commit()
+    if accounts.change_email(current_user, token):
         flash("Your email address has been updated.")
     else:
         flash("The email change link is invalid or has expired. Please ask for a new one.", "danger")

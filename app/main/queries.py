@@ -36,16 +36,6 @@ def posts_by(user: User, page: int) -> Pagination:
     return paginate_posts(select(Post).where(Post.author_id == user.id), page)
 
 
-def post_with_author(post_id: int) -> Post:
-    """The post ``post_id`` with its author and tags, or a 404."""
-    return db.get_or_404(Post, post_id, options=[joinedload(Post.author), joinedload(Post.tag_links)])
-
-
-def user_by_username(username: str) -> User:
-    """The user called ``username``, or a 404."""
-    return db.first_or_404(select(User).filter_by(username=username))
-
-
 def comments_on(post: Post, page: int) -> Pagination:
     """A page of the comments on ``post``, oldest first; page -1 is the last page."""
     if page == -1:

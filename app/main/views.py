@@ -2,14 +2,17 @@
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..converters import LARGEST_ID
 from ..decorators import admin_required, permission_required
-from ..extensions import db
+from ..exceptions import Invalid
+from ..extensions import csrf
+from ..forms import FlaskyForm, refusals_shown_on
+from ..lookups import comment_with_id, post_with_id, user_named, user_with_id
 from ..markdown import render_markdown
-from ..models import Comment, Permission, Post, Role, Tag, User
+from ..models import Permission, Post, Tag
+from ..services import accounts, comments, follows, posts
 from . import main, queries
 from .forms import CommentForm, EditProfileAdminForm, EditProfileForm, PostForm
 
@@ -25,38 +28,44 @@ def page_argument() -> int:
     return page
 
 
+def form_status(form: FlaskyForm | None) -> int:
+    """400 for a form refused for its stale CSRF token, shown again to be sent once more; otherwise 200."""
+    return 400 if form is not None and form.expired else 200
+
+
+# The post and comment forms check their CSRF token themselves (``FlaskyForm``), so that one sent with a stale
+# token comes back with the text typed into it instead of a bare 400 page.
 @main.route("/", methods=["GET", "POST"])
-def index() -> str | Response:
+@csrf.exempt
+def index() -> tuple[str, int] | Response:
     """The home page: a post form for writers and every post, or the followed ones, newest first."""
     can_write = current_user.can(Permission.WRITE)
-    if request.method == "POST" and not can_write:
-        abort(403)
-    form = PostForm() if can_write else None
+    # Shown to writers; made for every POST too, so that the service answers one sent by anybody else.
+    form = PostForm() if can_write or request.method == "POST" else None
     preview = None
     if form is not None and form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            post = Post(body=form.body.data, title=form.title.data, author=current_user._get_current_object())
-            post.tag_names = Tag.split(form.tags.data)
-            db.session.add(post)
-            db.session.commit()
-            flash("Your post has been published.", "success")
-            return redirect(url_for(".index"))
+            with refusals_shown_on(form):
+                posts.create_post(current_user, form.body.data, title=form.title.data, tags=form.tag_names)
+                flash("Your post has been published.", "success")
+                return redirect(url_for(".index"))
     show_followed = current_user.is_authenticated and request.cookies.get(SHOW_FOLLOWED_COOKIE) == "1"
     if show_followed:
         pagination = queries.followed_posts(current_user, page_argument())
     else:
         pagination = queries.all_posts(page_argument())
-    return render_template(
+    page = render_template(
         "index.html",
-        form=form,
+        form=form if can_write else None,
         preview=preview,
         posts=pagination.items,
         comment_counts=Post.comment_counts(pagination.items),
         pagination=pagination,
         show_followed=show_followed,
     )
+    return page, form_status(form)
 
 
 def show_followed_response(value: str) -> Response:
@@ -83,7 +92,7 @@ def show_followed() -> Response:
 @main.route("/user/<username>")
 def user(username: str) -> str:
     """A user's profile and posts."""
-    user = queries.user_by_username(username)
+    user = user_named(username)
     pagination = queries.posts_by(user, page_argument())
     return render_template(
         "user.html",
@@ -102,12 +111,11 @@ def edit_profile() -> str | Response:
     """Edit the current user's name, location and about me."""
     form = EditProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data
-        current_user.location = form.location.data
-        current_user.about_me = form.about_me.data
-        db.session.commit()
-        flash("Your profile has been updated.", "success")
-        return redirect(url_for(".user", username=current_user.username))
+        with refusals_shown_on(form):
+            changes = {"name": form.name.data, "location": form.location.data, "about_me": form.about_me.data}
+            user = accounts.update_account(current_user, current_user, changes)
+            flash("Your profile has been updated.", "success")
+            return redirect(url_for(".user", username=user.username))
     return render_template("edit_profile.html", form=form, user=current_user)
 
 
@@ -116,116 +124,106 @@ def edit_profile() -> str | Response:
 @admin_required
 def edit_profile_admin(id: int) -> str | Response:
     """An administrator edits any user's account and profile."""
-    user = db.get_or_404(User, id)
+    user = user_with_id(id)
     form = EditProfileAdminForm(user=user, obj=user)
     if form.validate_on_submit():
-        user.email = form.email.data
-        user.avatar_hash = user.gravatar_hash()
-        user.username = form.username.data
-        user.confirmed = form.confirmed.data
-        user.role = db.session.get(Role, form.role.data)
-        user.name = form.name.data
-        user.location = form.location.data
-        user.about_me = form.about_me.data
-        db.session.commit()
-        flash("The profile has been updated.", "success")
-        return redirect(url_for(".user", username=user.username))
+        with refusals_shown_on(form, renamed={"role_id": "role"}):
+            changes = {
+                "email": form.email.data,
+                "username": form.username.data,
+                "confirmed": form.confirmed.data,
+                "role_id": form.role.data,
+                "name": form.name.data,
+                "location": form.location.data,
+                "about_me": form.about_me.data,
+            }
+            accounts.update_account(current_user, user, changes)
+            flash("The profile has been updated.", "success")
+            return redirect(url_for(".user", username=user.username))
     return render_template("edit_profile.html", form=form, user=user)
 
 
 @main.route("/post/<int:id>", methods=["GET", "POST"])
-def post(id: int) -> str | Response:
+@csrf.exempt
+def post(id: int) -> tuple[str, int] | Response:
     """A post with its comments, and a comment form for those who may comment."""
-    post = queries.post_with_author(id)
+    post = post_with_id(id)
     can_comment = current_user.can(Permission.COMMENT)
-    if request.method == "POST" and not can_comment:
-        abort(403)
-    form = CommentForm() if can_comment else None
+    form = CommentForm() if can_comment or request.method == "POST" else None
     if form is not None and form.validate_on_submit():
-        db.session.add(Comment(body=form.body.data, post=post, author=current_user._get_current_object()))
-        db.session.commit()
-        flash("Your comment has been published.", "success")
-        return redirect(url_for(".post", id=post.id, page=queries.last_comment_page(post), _anchor="comments"))
+        with refusals_shown_on(form):
+            comments.add_comment(current_user, post, form.body.data)
+            flash("Your comment has been published.", "success")
+            return redirect(url_for(".post", id=post.id, page=queries.last_comment_page(post), _anchor="comments"))
     pagination = queries.comments_on(post, page_argument())
-    return render_template(
+    page = render_template(
         "post.html",
         posts=[post],
         comment_counts={post.id: pagination.total},
-        form=form,
+        form=form if can_comment else None,
         comments=pagination.items,
         pagination=pagination,
     )
+    return page, form_status(form)
 
 
 @main.route("/edit/<int:id>", methods=["GET", "POST"])
 @login_required
-def edit(id: int) -> str | Response:
+@csrf.exempt
+def edit(id: int) -> tuple[str, int] | Response:
     """Edit a post: its author, while allowed to write, or an administrator."""
-    post = queries.post_with_author(id)
-    if not post.editable_by(current_user):
-        abort(403)
+    post = post_with_id(id)
+    posts.require_may_change(current_user, post)
     form = PostForm(obj=post)
     if not form.is_submitted():
-        form.tags.data = ", ".join(post.tag_names)
+        form.tags.data = Tag.join(post.tag_names)
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
             preview = render_markdown(form.body.data)
         else:
-            post.body = form.body.data
-            post.title = form.title.data
-            post.tag_names = Tag.split(form.tags.data)
-            db.session.commit()
-            flash("The post has been updated.", "success")
-            return redirect(url_for(".post", id=post.id))
-    return render_template("edit_post.html", form=form, post=post, preview=preview)
+            with refusals_shown_on(form):
+                changes = {"body": form.body.data, "title": form.title.data, "tags": form.tag_names}
+                posts.edit_post(current_user, post, changes)
+                flash("The post has been updated.", "success")
+                return redirect(url_for(".post", id=post.id))
+    return render_template("edit_post.html", form=form, post=post, preview=preview), form_status(form)
 
 
 @main.route("/follow/<username>", methods=["POST"])
 @login_required
-@permission_required(Permission.FOLLOW)
 def follow(username: str) -> Response:
     """Follow a user."""
-    user = queries.user_by_username(username)
-    if current_user.is_following(user) or not follow_once(user):
-        flash("You are already following this user.", "info")
-    else:
-        flash(f"You are now following {username}.", "success")
-    return redirect(url_for(".user", username=username))
-
-
-def follow_once(user: User) -> bool:
-    """Save the current user's follow of ``user``; false when a request at the same moment saved it first."""
-    current_user.follow(user)
+    user = user_named(username)
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    return True
+        if follows.follow(current_user, user):
+            flash(f"You are now following {user.username}.", "success")
+        else:
+            flash("You are already following this user.", "info")
+    except Invalid as error:
+        flash(error.message, "warning")
+    return redirect(url_for(".user", username=user.username))
 
 
 @main.route("/unfollow/<username>", methods=["POST"])
 @login_required
-@permission_required(Permission.FOLLOW)
 def unfollow(username: str) -> Response:
     """Stop following a user."""
-    user = queries.user_by_username(username)
-    if user == current_user:
-        flash("You cannot unfollow yourself.", "warning")
-    elif not current_user.is_following(user):
-        flash("You are not following this user.", "info")
-    else:
-        current_user.unfollow(user)
-        db.session.commit()
-        flash(f"You are not following {username} anymore.", "success")
-    return redirect(url_for(".user", username=username))
+    user = user_named(username)
+    try:
+        if follows.unfollow(current_user, user):
+            flash(f"You are not following {user.username} anymore.", "success")
+        else:
+            flash("You are not following this user.", "info")
+    except Invalid as error:
+        flash(error.message, "warning")
+    return redirect(url_for(".user", username=user.username))
 
 
 @main.route("/followers/<username>")
 def followers(username: str) -> str:
     """The users who follow a user."""
-    user = queries.user_by_username(username)
+    user = user_named(username)
     pagination = queries.followers_of(user, page_argument())
     follows = [{"user": follow.follower, "timestamp": follow.timestamp} for follow in pagination.items]
     return render_template(
@@ -241,7 +239,7 @@ def followers(username: str) -> str:
 @main.route("/followed-by/<username>")
 def followed_by(username: str) -> str:
     """The users a user follows."""
-    user = queries.user_by_username(username)
+    user = user_named(username)
     pagination = queries.followed_by(user, page_argument())
     follows = [{"user": follow.followed, "timestamp": follow.timestamp} for follow in pagination.items]
     return render_template(
@@ -263,28 +261,24 @@ def moderate() -> str:
     return render_template("moderate.html", comments=pagination.items, pagination=pagination, page=pagination.page)
 
 
-def set_comment_disabled(id: int, disabled: bool) -> Response:
+def moderated(id: int, disabled: bool) -> Response:
     """Enable or disable a comment, then go back to the moderation page it was on."""
-    comment = db.get_or_404(Comment, id)
-    comment.disabled = disabled
-    db.session.commit()
+    comments.set_comment_disabled(current_user, comment_with_id(id), disabled)
     return redirect(url_for(".moderate", page=page_argument()))
 
 
 @main.route("/moderate/enable/<int:id>", methods=["POST"])
 @login_required
-@permission_required(Permission.MODERATE)
 def moderate_enable(id: int) -> Response:
     """Show a comment again."""
-    return set_comment_disabled(id, False)
+    return moderated(id, False)
 
 
 @main.route("/moderate/disable/<int:id>", methods=["POST"])
 @login_required
-@permission_required(Permission.MODERATE)
 def moderate_disable(id: int) -> Response:
     """Hide a comment from everyone but moderators."""
-    return set_comment_disabled(id, True)
+    return moderated(id, True)
 
 
 @main.app_context_processor

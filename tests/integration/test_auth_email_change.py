@@ -54,10 +54,10 @@ def test_the_link_goes_to_the_new_address_and_changes_the_email(client, auth, sm
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"password": "dog"}, "This is not your current password."),
-        ({"email": "taken@example.com"}, "This email address is already registered."),
-        ({"email": "Taken@Example.COM"}, "This email address is already registered."),
-        ({"email": "nonsense"}, "Invalid email address."),
+        ({"password": "dog"}, "Password is not your current password."),
+        ({"email": "taken@example.com"}, "New email has already been taken."),
+        ({"email": "Taken@Example.COM"}, "New email has already been taken."),
+        ({"email": "nonsense"}, "New email is invalid."),
     ],
     ids=["wrong-password", "taken", "taken-other-case", "invalid"],
 )

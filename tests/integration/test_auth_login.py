@@ -5,10 +5,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from flask import g
 
 from app.auth.redirects import is_safe_next
+from tests.apps import csrf_token
 from tests.factories import UserFactory
+from tests.login import forget_current_user
 from tests.mailserver import finish_deliveries
 
 UNSAFE_NEXT = [
@@ -34,19 +35,6 @@ UNSAFE_NEXT = [
 
 # A shared corpus of open-redirect payloads, one a line (leading spaces and tabs are part of the payload).
 REDIRECT_CORPUS = (Path(__file__).parents[1] / "security_data" / "open_redirects.txt").read_text().splitlines()
-
-
-def forget_loaded_user() -> None:
-    """Make the next request load its user afresh from the cookies.
-
-    The ``app`` fixture keeps an application context pushed, so ``g`` (where Flask-Login caches the user) outlives
-    a request; a test about what the cookies alone do must clear that cache first.
-    """
-    g.pop("_login_user", None)
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def test_login_page_has_the_login_form(client):
@@ -86,11 +74,16 @@ def test_wrong_credentials_say_invalid_email_or_password(client, auth, email, pa
 
 
 def test_login_form_shows_each_field_error(client):
-    response = client.post("/auth/login", data={"email": "not-an-email", "password": ""})
+    response = client.post("/auth/login", data={"email": "", "password": ""})
     assert response.status_code == 200
-    assert "Invalid email address." in response.text
-    assert "This field is required." in response.text
+    assert response.text.count("This field is required.") == 2
     assert 'class="form-control is-invalid"' in response.text
+
+
+def test_a_login_with_no_address_at_all_says_invalid_email_or_password(client):
+    response = client.post("/auth/login", data={"email": "not-an-email", "password": "cat"})
+    assert response.status_code == 200
+    assert "Invalid email or password." in response.text
 
 
 def test_without_remember_me_no_lasting_cookie_is_set(client, auth):
@@ -108,7 +101,7 @@ def test_remember_me_keeps_the_user_logged_in_without_the_session(app, client, a
 
     fresh = app.test_client()
     fresh.set_cookie("remember_token", remember.value)
-    forget_loaded_user()
+    forget_current_user()
     assert "Log Out" in fresh.get("/").text
 
 
@@ -192,13 +185,6 @@ def test_account_menu_logs_out_by_post_with_a_csrf_token(client, auth):
     menu = client.get("/").text
     assert re.search(r'<form action="/auth/logout" method="post"', menu)
     assert 'name="csrf_token"' in menu
-
-
-@pytest.fixture
-def csrf_client(app, db):
-    """A client of an app that checks CSRF tokens, as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app.test_client()
 
 
 def test_login_without_a_csrf_token_is_refused(csrf_client):

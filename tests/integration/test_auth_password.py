@@ -11,7 +11,7 @@ from tests.mailserver import finish_deliveries, free_port, link_path, links, tex
 SAME_ANSWER = "If that address has an account, an email with instructions to reset your password is on its way."
 
 
-def change_password(client, old="cat", new="dog", again="dog"):
+def change_password(client, old="cat", new="dog-kennel", again="dog-kennel"):
     return client.post("/auth/change-password", data={"old_password": old, "password": new, "password2": again})
 
 
@@ -38,20 +38,21 @@ def test_changing_the_password_lets_the_user_log_in_with_the_new_one(client, aut
     response = change_password(client)
     assert response.headers["Location"] == "/"
     assert "Your password has been updated." in client.get("/").text
-    assert password_works(john, "dog")
+    assert password_works(john, "dog-kennel")
     auth.logout()
     assert "Invalid email or password." in auth.login(password="cat").text
-    assert auth.login(password="dog").headers["Location"] == "/"
+    assert auth.login(password="dog-kennel").headers["Location"] == "/"
 
 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"old": "wrong"}, "This is not your current password."),
+        ({"old": "wrong"}, "Old password is not your current password."),
         ({"again": "pig"}, "Passwords must match."),
         ({"new": "", "again": ""}, "This field is required."),
+        ({"new": "seven77", "again": "seven77"}, "New password is too short (minimum is 8 characters)."),
     ],
-    ids=["wrong-old", "mismatch", "missing"],
+    ids=["wrong-old", "mismatch", "missing", "short"],
 )
 def test_a_refused_password_change_says_why_and_keeps_the_old_password(client, auth, fields, message):
     john = UserFactory(email="john@example.com")
@@ -88,11 +89,11 @@ def test_a_reset_by_the_mailed_link_sets_a_new_password(client, auth, smtp_serve
 
     path = link_path(mail)
     assert 'id="password2"' in client.get(path).text
-    done = client.post(path, data={"password": "dog", "password2": "dog"}, follow_redirects=True)
+    done = client.post(path, data={"password": "dog-kennel", "password2": "dog-kennel"}, follow_redirects=True)
     assert done.request.path == "/auth/login"
     assert "Your password has been updated. You can log in with it now." in done.text
-    assert password_works(john, "dog")
-    assert auth.login(password="dog").headers["Location"] == "/"
+    assert password_works(john, "dog-kennel")
+    assert auth.login(password="dog-kennel").headers["Location"] == "/"
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, smtp_server):
@@ -114,7 +115,7 @@ def test_a_reset_request_when_smtp_is_down_gets_the_same_answer_and_is_logged(ap
 
 def test_a_reset_request_with_a_malformed_address_says_so(client):
     response = client.post("/auth/reset", data={"email": "john"})
-    assert "Invalid email address." in response.text
+    assert "Email is invalid." in response.text
 
 
 @pytest.mark.parametrize("kind", ["garbage", "expired", "confirmation-token"])
@@ -125,14 +126,31 @@ def test_a_bad_or_expired_reset_link_is_refused_and_a_new_one_offered(client, ki
         "expired": john.generate_reset_token(expiration=-1),
         "confirmation-token": john.generate_confirmation_token(),
     }[kind]
-    response = client.post(f"/auth/reset/{token}", data={"password": "dog", "password2": "dog"}, follow_redirects=True)
+    response = client.post(
+        f"/auth/reset/{token}", data={"password": "dog-kennel", "password2": "dog-kennel"}, follow_redirects=True
+    )
     assert response.request.path == "/auth/reset"
     assert "The password reset link is invalid or has expired. Please ask for a new one." in response.text
     assert password_works(john, "cat")
 
 
+def test_a_reset_to_a_password_too_short_says_so_and_keeps_the_link(client):
+    john = UserFactory(email="john@example.com")
+    path = f"/auth/reset/{john.generate_reset_token()}"
+    response = client.post(path, data={"password": "seven77", "password2": "seven77"})
+    assert response.status_code == 200
+    assert "New password is too short (minimum is 8 characters)." in response.text
+    assert password_works(john, "cat")
+    assert (
+        client.post(path, data={"password": "eight888", "password2": "eight888"}).headers["Location"] == "/auth/login"
+    )
+    assert password_works(john, "eight888")
+
+
 def test_a_reset_with_mismatched_passwords_says_so(client):
     john = UserFactory(email="john@example.com")
-    response = client.post(f"/auth/reset/{john.generate_reset_token()}", data={"password": "dog", "password2": "x"})
+    response = client.post(
+        f"/auth/reset/{john.generate_reset_token()}", data={"password": "dog-kennel", "password2": "x"}
+    )
     assert "Passwords must match." in response.text
     assert password_works(john, "cat")

@@ -11,7 +11,7 @@ from app.models import User
 from tests.factories import UserFactory
 from tests.mailserver import finish_deliveries, free_port, html_body, link_path, links, text_body, use_mail_server
 
-NEW_USER = {"email": "susan@example.com", "username": "susan", "password": "dog", "password2": "dog"}
+NEW_USER = {"email": "susan@example.com", "username": "susan", "password": "dog-kennel", "password2": "dog-kennel"}
 
 
 def register(client, **changes):
@@ -36,7 +36,7 @@ def test_registering_logs_in_an_unconfirmed_account_and_mails_a_confirmation(cli
     assert response.headers["Location"] == "/auth/unconfirmed"
     susan = user_named("susan")
     assert susan.email == "susan@example.com"
-    assert susan.verify_password("dog")
+    assert susan.verify_password("dog-kennel")
     assert not susan.confirmed
 
     page = client.get("/auth/unconfirmed")
@@ -65,7 +65,7 @@ def test_the_confirmation_link_asks_a_logged_out_user_to_log_in_first(client, au
     auth.logout()
     response = client.get(path)
     assert response.headers["Location"].startswith("/auth/login?next=")
-    assert auth.login(email="susan@example.com", password="dog", next=path).headers["Location"] == path
+    assert auth.login(email="susan@example.com", password="dog-kennel", next=path).headers["Location"] == path
     client.get(path)
     assert user_named("susan").confirmed
 
@@ -73,15 +73,19 @@ def test_the_confirmation_link_asks_a_logged_out_user_to_log_in_first(client, au
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"email": "not-an-email"}, "Invalid email address."),
-        ({"username": "2cool"}, "Usernames must start with a letter and have only letters, numbers, dots or"),
-        ({"username": "su san"}, "Usernames must start with a letter"),
-        ({"username": "susan!"}, "Usernames must start with a letter"),
+        ({"email": "not-an-email"}, "Email is invalid."),
+        (
+            {"username": "2cool"},
+            "Username must start with a letter and have only letters, numbers, dots or underscores.",
+        ),
+        ({"username": "su san"}, "Username must start with a letter"),
+        ({"username": "susan!"}, "Username must start with a letter"),
         ({"password2": "cat"}, "Passwords must match."),
         ({"email": ""}, "This field is required."),
-        ({"username": "s" * 65}, "Field must be between 1 and 64 characters long."),
+        ({"username": "s" * 65}, "Username is too long (maximum is 64 characters)."),
+        ({"password": "seven77", "password2": "seven77"}, "Password is too short (minimum is 8 characters)."),
     ],
-    ids=["email", "username-digit", "username-space", "username-punctuation", "mismatch", "missing", "long"],
+    ids=["email", "username-digit", "username-space", "username-punctuation", "mismatch", "missing", "long", "short"],
 )
 def test_registration_form_errors_are_shown_and_nothing_is_created(client, changes, message):
     response = register(client, **changes)
@@ -100,7 +104,7 @@ def test_a_username_with_letters_digits_dots_and_underscores_is_accepted(client,
 def test_an_email_already_registered_is_refused_whatever_its_case(client, email):
     UserFactory(email="susan@example.com")
     response = register(client, email=email, username="other")
-    assert "This email address is already registered." in response.text
+    assert "Email has already been taken." in response.text
     assert user_named("other") is None
 
 
@@ -108,7 +112,14 @@ def test_an_email_already_registered_is_refused_whatever_its_case(client, email)
 def test_a_username_already_in_use_is_refused_whatever_its_case(client, username):
     UserFactory(username="susan")
     response = register(client, email="other@example.com", username=username)
-    assert "This username is already in use. Please choose another." in response.text
+    assert "Username has already been taken." in response.text
+
+
+def test_a_taken_email_and_username_are_both_reported_at_once(client):
+    UserFactory(email="susan@example.com", username="susan")
+    response = register(client)
+    assert "Email has already been taken." in response.text
+    assert "Username has already been taken." in response.text
 
 
 def test_spaces_around_email_and_username_are_ignored(client, smtp_server):

@@ -1,24 +1,9 @@
 """With CSRF protection on, as in production, every state-changing form needs its token."""
 
-import re
-
-import pytest
-
 from app.models import Comment, Post
+from tests.apps import csrf_token
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.login import log_in_as
-
-
-@pytest.fixture
-def csrf_client(app, db):
-    """A client of the app with CSRF protection enabled."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app.test_client()
-
-
-def csrf_token(page: str) -> str:
-    """The CSRF token a page put in its forms."""
-    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', page).group(1)
 
 
 def test_post_form_without_token_is_refused(csrf_client, db):

@@ -37,8 +37,10 @@ def test_a_follow_saved_by_a_simultaneous_request_is_not_an_error(client, db, mo
     author = follow.followed.username
     log_in_as(client, follow.follower)
     db.session.remove()
-    # Both requests checked before either saved: this one only learns of the other from the database.
-    monkeypatch.setattr(User, "is_following", lambda *_: False)
+    # Both requests checked before either saved: this one learns of the other from the unique key, then sees it.
+    misses = iter([False])
+    following = User.is_following
+    monkeypatch.setattr(User, "is_following", lambda follower, user: next(misses, following(follower, user)))
     response = client.post(f"/follow/{author}", follow_redirects=True)
     assert response.status_code == 200
     assert "You are already following this user." in response.text
@@ -71,8 +73,16 @@ def test_users_cannot_unfollow_themselves(client, db):
     user = UserFactory()
     log_in_as(client, user)
     response = client.post(f"/unfollow/{user.username}", follow_redirects=True)
-    assert "You cannot unfollow yourself." in response.text
+    assert "You cannot unfollow yourself" in response.text
     assert follows(user.id, user.id, db)
+
+
+def test_users_cannot_follow_themselves(client, db):
+    user = UserFactory()
+    log_in_as(client, user)
+    response = client.post(f"/follow/{user.username}", follow_redirects=True)
+    assert "You cannot follow yourself" in response.text
+    assert user.followers.count() == 1
 
 
 def test_unfollowing_an_unknown_user_is_not_found(client, db):

@@ -143,3 +143,11 @@ def test_navbar_links_profile_and_moderation_by_role(client, db):
     assert "Moderate Comments" not in page
     log_in_as(client, UserFactory(moderator=True))
     assert 'href="/moderate">Moderate Comments' in client.get("/").text
+
+
+def test_reading_as_an_anonymous_visitor_starts_no_session(client, db):
+    post = PostFactory()
+    for path in ("/", f"/post/{post.id}"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, path

@@ -112,7 +112,7 @@ def test_too_long_name_is_refused_with_a_message(client, db):
     log_in_as(client, user)
     response = client.post("/edit-profile", data={"name": "x" * 65, "location": "", "about_me": ""})
     assert response.status_code == 200
-    assert "Field cannot be longer than 64 characters." in response.text
+    assert "Real name is too long (maximum is 64 characters)." in response.text
     assert db.session.get(User, user.id).name == "Kept"
 
 
@@ -185,7 +185,7 @@ def test_taken_email_is_a_form_error(client, db):
     log_in_as(client, UserFactory(administrator=True))
     response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, email=other.email))
     assert response.status_code == 200
-    assert "Email already registered." in response.text
+    assert "Email has already been taken." in response.text
 
 
 def test_taken_username_is_a_form_error(client, db):
@@ -194,7 +194,7 @@ def test_taken_username_is_a_form_error(client, db):
     log_in_as(client, UserFactory(administrator=True))
     response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, username=other.username))
     assert response.status_code == 200
-    assert "Username already in use." in response.text
+    assert "Username has already been taken." in response.text
 
 
 def test_taken_email_or_username_in_another_case_is_a_form_error(client, db):
@@ -205,16 +205,16 @@ def test_taken_email_or_username_in_another_case_is_a_form_error(client, db):
         f"/edit-profile/{user.id}", data=admin_form(user, email=other.email.upper(), username=other.username.upper())
     )
     assert response.status_code == 200
-    assert "Email already registered." in response.text
-    assert "Username already in use." in response.text
+    assert "Email has already been taken." in response.text
+    assert "Username has already been taken." in response.text
 
 
 def test_admin_may_change_only_the_case_of_a_users_own_email(client, db):
     user = UserFactory(email="case@example.com")
     log_in_as(client, UserFactory(administrator=True))
-    response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, email="Case@Example.com"))
+    response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, email="Case@example.com"))
     assert response.status_code == 302
-    assert db.session.get(User, user.id).email == "Case@Example.com"
+    assert db.session.get(User, user.id).email == "Case@example.com"
 
 
 def test_username_must_start_with_a_letter(client, db):
@@ -222,7 +222,7 @@ def test_username_must_start_with_a_letter(client, db):
     log_in_as(client, UserFactory(administrator=True))
     response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, username="1st-user"))
     assert response.status_code == 200
-    assert "Usernames must start with a letter" in response.text
+    assert "Username must start with a letter" in response.text
     assert db.session.get(User, user.id).username == user.username
 
 
@@ -233,3 +233,21 @@ def test_unknown_role_is_a_form_error(client, db):
     response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, role=str(missing_role)))
     assert response.status_code == 200
     assert "Not a valid choice." in response.text
+
+
+def test_a_username_with_a_newline_inside_is_a_form_error(client, db):
+    user = UserFactory()
+    log_in_as(client, UserFactory(administrator=True))
+    response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, username="new\nname"))
+    assert response.status_code == 200
+    assert "Username must start with a letter and have only letters, numbers, dots or underscores." in response.text
+    assert db.session.get(User, user.id).username == user.username
+
+
+def test_a_username_is_never_saved_with_a_trailing_newline(client, db):
+    user = UserFactory()
+    log_in_as(client, UserFactory(administrator=True))
+    response = client.post(f"/edit-profile/{user.id}", data=admin_form(user, username="newname\n"))
+    assert response.headers["Location"] == "/user/newname"
+    assert db.session.get(User, user.id).username == "newname"
+    assert client.get("/user/newname").status_code == 200

@@ -1,5 +1,8 @@
 """Post titles and tags in the web UI: written in the post form, shown on the pages, read back through Conduit."""
 
+import html
+import re
+
 from sqlalchemy import func, select
 
 from app.models import Post
@@ -82,7 +85,7 @@ def test_a_title_too_long_is_a_form_error_and_nothing_is_published(client, db):
     log_in_as(client, UserFactory())
     response = client.post("/", data={"title": "t" * 201, "body": "text", "submit": "Submit"})
     assert response.status_code == 200
-    assert "Field cannot be longer than 200 characters." in response.text
+    assert "Title is too long (maximum is 200 characters)." in response.text
     assert post_count(db) == 0
 
 
@@ -141,3 +144,17 @@ def test_a_web_post_is_a_conduit_article_with_its_title_and_tags(client, db):
     assert (article["slug"], article["title"], article["tagList"]) == (post.slug, "From the web", ["web", "flask"])
     assert article["author"]["username"] == "writer"
     assert client.get(f"/api/articles/{post.slug}").json["article"]["body"] == "Written in the *form*."
+
+
+def test_a_tag_with_a_comma_survives_saving_the_edit_form_unchanged(client, db):
+    post = tagged_post(db, ["rock, paper", 'say "hi"', "scissors"], title="Game", body="Rules")
+    log_in_as(client, post.author)
+    page = client.get(f"/edit/{post.id}").text
+    shown = html.unescape(re.search(r'name="tags" type="text" value="([^"]*)"', page).group(1))
+    assert shown == '"rock, paper", "say ""hi""", scissors'
+
+    data = {"title": "Game", "body": "Rules", "tags": shown, "submit": "Submit"}
+    assert client.post(f"/edit/{post.id}", data=data).status_code == 302
+
+    db.session.expire_all()
+    assert db.session.get(Post, post.id).tag_names == ["rock, paper", 'say "hi"', "scissors"]

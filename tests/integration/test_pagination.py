@@ -10,7 +10,6 @@ from app.pagination import PAGES_AHEAD, paginate
 from app.timestamps import utcnow
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.login import log_in_as
-from tests.querycount import count_queries
 
 PER_PAGE = 2
 
@@ -43,7 +42,7 @@ def test_a_page_past_the_end_is_empty_but_counts_the_list(db):
     assert (pagination.total, pagination.pages, pagination.has_next) == (3, 2, False)
 
 
-def test_a_deep_page_takes_as_many_queries_as_the_first(db):
+def test_a_deep_page_takes_as_many_queries_as_the_first(db, count_queries):
     posts_at(list(range(12)))
     with count_queries() as first:
         paginate(select(Post), 1, 2)

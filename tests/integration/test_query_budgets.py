@@ -4,7 +4,6 @@ import pytest
 
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.login import log_in_as
-from tests.querycount import count_queries
 
 FULL_PAGE = 20
 
@@ -25,81 +24,87 @@ def posts_with_comments(count: int, author=None) -> list:
     return posts
 
 
-def get_counting(client, url: str):
-    with count_queries() as log:
-        response = client.get(url)
-    assert response.status_code == 200
-    return log
+@pytest.fixture
+def get_counting(client, count_queries):
+    """``get_counting(url)``: get the page, check it is 200, and return the log of the statements it sent."""
+
+    def get(url: str):
+        with count_queries() as log:
+            response = client.get(url)
+        assert response.status_code == 200
+        return log
+
+    return get
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_home_page_for_a_visitor(client, db, small_pages, count):
+def test_home_page_for_a_visitor(client, db, small_pages, count, get_counting):
     posts_with_comments(count)
-    log = get_counting(client, "/")
+    log = get_counting("/")
     # posts total, the page of posts with authors and tags, the comment counts
     assert log.count == 3, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_home_page_followed_tab_for_a_user(client, db, small_pages, count):
+def test_home_page_followed_tab_for_a_user(client, db, small_pages, count, get_counting):
     reader = UserFactory()
     for post in posts_with_comments(count):
         FollowFactory(follower=reader, followed=post.author)
     log_in_as(client, reader)
     client.set_cookie("show_followed", "1")
-    log = get_counting(client, "/")
+    log = get_counting("/")
     assert log.count == 5, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_profile_page(client, db, small_pages, count):
+def test_profile_page(client, db, small_pages, count, get_counting):
     author = UserFactory()
     posts_with_comments(count, author=author)
     FollowFactory(followed=author)
-    log = get_counting(client, f"/user/{author.username}")
+    log = get_counting(f"/user/{author.username}")
     assert log.count == 6, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_profile_page_for_a_logged_in_visitor(client, db, small_pages, count):
+def test_profile_page_for_a_logged_in_visitor(client, db, small_pages, count, get_counting):
     author = UserFactory()
     posts_with_comments(count, author=author)
     log_in_as(client, UserFactory())
-    log = get_counting(client, f"/user/{author.username}")
+    log = get_counting(f"/user/{author.username}")
     assert log.count == 10, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_post_page(client, db, small_pages, count):
+def test_post_page(client, db, small_pages, count, get_counting):
     post = PostFactory()
     post.tag_names = ["flask", "python"]
     CommentFactory.create_batch(count, post=post)
     log_in_as(client, UserFactory())
-    log = get_counting(client, f"/post/{post.id}")
+    log = get_counting(f"/post/{post.id}")
     assert log.count == 5, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_followers_page(client, db, small_pages, count):
+def test_followers_page(client, db, small_pages, count, get_counting):
     user = UserFactory()
     for _ in range(count):
         FollowFactory(followed=user)
-    log = get_counting(client, f"/followers/{user.username}")
+    log = get_counting(f"/followers/{user.username}")
     assert log.count == 3, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_followed_by_page(client, db, small_pages, count):
+def test_followed_by_page(client, db, small_pages, count, get_counting):
     user = UserFactory()
     for _ in range(count):
         FollowFactory(follower=user)
-    log = get_counting(client, f"/followed-by/{user.username}")
+    log = get_counting(f"/followed-by/{user.username}")
     assert log.count == 3, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
-def test_moderation_page(client, db, small_pages, count):
+def test_moderation_page(client, db, small_pages, count, get_counting):
     CommentFactory.create_batch(count)
     log_in_as(client, UserFactory(moderator=True))
-    log = get_counting(client, "/moderate")
+    log = get_counting("/moderate")
     assert log.count == 4, log

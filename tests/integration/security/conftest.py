@@ -1,14 +1,5 @@
-"""Fixtures for the security tests: visitors of every role, CSRF switched on, the rate limiter switched on."""
+"""Helpers for the security tests: visitors of every role."""
 
-import re
-from collections.abc import Iterator
-
-import pytest
-from flask import Flask
-
-from app import create_app
-from app.extensions import db
-from config import TestingConfig
 from tests.factories import UserFactory
 from tests.login import log_in_as
 
@@ -19,7 +10,6 @@ TRAITS = {
     "moderator": {"moderator": True},
     "administrator": {"administrator": True},
 }
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def make_visitor(visitor: str):
@@ -33,26 +23,3 @@ def log_in_visitor(client, visitor: str):
     if user is not None:
         log_in_as(client, user)
     return user
-
-
-def csrf_token(page: str) -> str:
-    """The CSRF token of the first form on ``page``."""
-    return CSRF_FIELD.search(page).group(1)
-
-
-@pytest.fixture
-def csrf_client(app, db):
-    """A client of an app that checks CSRF tokens, as production does."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    return app.test_client()
-
-
-def limited_app(monkeypatch: pytest.MonkeyPatch, storage: str, limit: str) -> Iterator[Flask]:
-    """The application with the rate limiter on, ``limit`` per client address, counted in ``storage``."""
-    monkeypatch.setattr(TestingConfig, "RATELIMIT_ENABLED", True)
-    monkeypatch.setattr(TestingConfig, "RATELIMIT_STORAGE_URI", storage)
-    monkeypatch.setattr(TestingConfig, "FLASKY_AUTH_RATE_LIMIT", limit)
-    app = create_app("testing")
-    with app.app_context():
-        yield app
-        db.engine.dispose()

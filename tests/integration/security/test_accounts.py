@@ -26,9 +26,11 @@ def test_a_forged_host_cannot_poison_the_reset_link(client, smtp_server, forged)
 
 
 def test_a_forged_host_cannot_poison_the_confirmation_or_email_change_links(client, smtp_server):
-    data = {"email": "ann@example.com", "username": "ann", "password": "cat", "password2": "cat"}
+    data = {"email": "ann@example.com", "username": "ann", "password": "ann-secret", "password2": "ann-secret"}
     client.post("/auth/register", data=data, headers=FORGED_HOSTS[0])
-    client.post("/auth/change-email", data={"email": "new@example.com", "password": "cat"}, headers=FORGED_HOSTS[0])
+    client.post(
+        "/auth/change-email", data={"email": "new@example.com", "password": "ann-secret"}, headers=FORGED_HOSTS[0]
+    )
 
     confirmation = links(smtp_server.latest_to("ann@example.com"))
     change = links(smtp_server.latest_to("new@example.com"))
@@ -58,10 +60,10 @@ def test_a_reset_asked_again_once_mail_is_back_delivers_a_working_link(app, clie
 
     client.post("/auth/reset", data={"email": "john@example.com"})
     reset = link_path(smtp_server.latest_to("john@example.com"))
-    client.post(reset, data={"password": "dog", "password2": "dog"})
+    client.post(reset, data={"password": "dog-kennel", "password2": "dog-kennel"})
 
     assert len(smtp_server.messages) == 1
-    assert auth.login(password="dog").headers["Location"] == "/"
+    assert auth.login(password="dog-kennel").headers["Location"] == "/"
 
 
 def tampered(token: str) -> str:
@@ -105,10 +107,10 @@ def test_reset_links_with_bad_tokens_change_no_password(client, db, auth):
     user = UserFactory(email="john@example.com")
 
     for kind, token in bad_tokens(user, "reset", {"reset": user.id}).items():
-        response = client.post(f"/auth/reset/{token}", data={"password": "dog", "password2": "dog"})
+        response = client.post(f"/auth/reset/{token}", data={"password": "dog-kennel", "password2": "dog-kennel"})
 
         assert response.headers["Location"] == "/auth/reset", kind
-    assert auth.login(password="dog").status_code == 200
+    assert auth.login(password="dog-kennel").status_code == 200
     assert auth.login(password="cat").headers["Location"] == "/"
 
 

@@ -14,11 +14,11 @@ from tests.factories import UserFactory
 def test_a_registration_that_loses_the_race_for_a_username_gets_the_form_error(client, db, monkeypatch):
     UserFactory(username="ann")
     checks = iter([False])
-    monkeypatch.setattr("app.auth.forms.username_taken", lambda _username: next(checks, True))
-    data = {"email": "ann@example.com", "username": "ann", "password": "cat", "password2": "cat"}
+    monkeypatch.setattr("app.services.accounts.username_taken", lambda *_args, **_kwargs: next(checks, True))
+    data = {"email": "ann@example.com", "username": "ann", "password": "ann-secret", "password2": "ann-secret"}
 
     response = client.post("/auth/register", data=data)
 
     assert response.status_code == 200
-    assert "This username is already in use. Please choose another." in response.text
+    assert "Username has already been taken." in response.text
     assert db.session.scalar(select(func.count()).select_from(User)) == 1

@@ -6,6 +6,7 @@ from app.models import User
 from app.passwords import hash_method_of
 from tests.factories import UserFactory
 from tests.integration.api.conftest import basic_auth
+from tests.login import log_in_as
 
 NEWER_METHOD = "scrypt:16384:8:1"
 
@@ -58,3 +59,15 @@ def test_a_hash_already_made_with_the_configured_method_is_kept(client, db, auth
     auth.login()
 
     assert stored_hash(db, "john@example.com") == old_hash
+
+
+def test_an_email_change_request_saves_the_upgraded_hash_and_keeps_the_session(app, client, db, smtp_server):
+    user = UserFactory(email="john@example.com")
+    log_in_as(client, user)
+    app.config["FLASKY_PASSWORD_HASH_METHOD"] = NEWER_METHOD
+
+    response = client.post("/auth/change-email", data={"email": "new@example.com", "password": "cat"})
+
+    assert response.headers["Location"] == "/"
+    assert stored_hash(db, "john@example.com").startswith(f"{NEWER_METHOD}$")
+    assert client.get("/auth/change-email").status_code == 200
