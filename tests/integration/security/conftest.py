@@ -1,5 +1,10 @@
-"""Helpers for the security tests: visitors of every role."""
+"""Helpers for the security tests: visitors of every role, and the app served by a threaded live server."""
 
+from collections.abc import Iterator
+
+import pytest
+
+from tests.appserver import serve_in_thread
 from tests.factories import UserFactory
 from tests.login import log_in_as
 
@@ -23,3 +28,10 @@ def log_in_visitor(client, visitor: str):
     if user is not None:
         log_in_as(client, user)
     return user
+
+
+@pytest.fixture
+def live_url(app, db) -> Iterator[str]:
+    """The app served by a threaded server on a free port of 127.0.0.1 (on PostgreSQL: the races need a server)."""
+    with serve_in_thread(app, name="security-live-server") as server:
+        yield server.url

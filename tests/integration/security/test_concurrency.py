@@ -4,49 +4,18 @@ A barrier inside the flush holds the first request until the second has also pas
 each test is about happens every time rather than now and then.
 """
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
 
 import pytest
 import requests
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.models import Comment, Follow, User
-from tests.appserver import serve_in_thread
 from tests.factories import PostFactory, UserFactory
+from tests.races import at_once, inserts_held_together
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def live_url(app, db) -> Iterator[str]:
-    """The app served by a threaded server on a free port of 127.0.0.1, on the PostgreSQL test database."""
-    with serve_in_thread(app, name="security-live-server") as server:
-        yield server.url
-
-
-@contextmanager
-def inserts_held_together(model: type, parties: int = 2) -> Iterator[None]:
-    """Make each INSERT of ``model`` wait until ``parties`` requests are about to insert one."""
-    barrier = threading.Barrier(parties)
-
-    def wait_for_the_others(mapper, connection, target) -> None:
-        # A request that never reaches the barrier must not hold the other one past the timeout.
-        with suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=5)
-
-    event.listen(model, "before_insert", wait_for_the_others)
-    try:
-        yield
-    finally:
-        event.remove(model, "before_insert", wait_for_the_others)
-
-
-def at_once(*calls: Callable[[], requests.Response]) -> list[requests.Response]:
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(lambda call: call(), calls))
 
 
 def logged_in(live_url: str, email: str) -> requests.Session:

@@ -40,8 +40,8 @@ def follow_rows(db, follower: User, followed: User) -> int:
 
 def test_the_same_api_follow_at_once_makes_one_row_and_a_409(live_url, db):
     follower, followed = UserFactory(), UserFactory()
-    auth = (follower.email, "cat")
-    follow = lambda: requests.post(f"{live_url}/api/v1/users/{followed.id}/follow", auth=auth, timeout=10)  # noqa: E731
+    url, auth = f"{live_url}/api/v1/users/{followed.id}/follow", (follower.email, "cat")
+    follow = lambda: requests.post(url, auth=auth, timeout=10)  # noqa: E731
 
     with inserts_held_together(Follow):
         responses = at_once(follow, follow)
@@ -134,18 +134,16 @@ def test_posts_with_one_title_sent_at_once_on_every_interface_are_all_saved(live
         for browser in browsers
     ]
     api = [
-        lambda writer=writer: requests.post(
-            f"{live_url}/api/v1/posts/",
-            json={"body": "Same title\n\nFrom API v1"},
-            auth=(writer.email, "cat"),
-            timeout=10,
+        lambda auth=auth: requests.post(
+            f"{live_url}/api/v1/posts/", json={"body": "Same title\n\nFrom API v1"}, auth=auth, timeout=10
         )
-        for writer in writers[3:6]
+        for auth in [(writer.email, "cat") for writer in writers[3:6]]
     ]
     article = {"article": {"title": "Same title", "description": "d", "body": "From Conduit"}}
+    tokens = [token(writer) for writer in writers[6:]]
     conduit = [
-        lambda headers=token(writer): requests.post(f"{live_url}/api/articles", json=article, headers=headers, timeout=10)
-        for writer in writers[6:]
+        lambda headers=headers: requests.post(f"{live_url}/api/articles", json=article, headers=headers, timeout=10)
+        for headers in tokens
     ]
 
     with inserts_held_together(Post, parties=8):
