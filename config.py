@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -58,6 +59,10 @@ class Config:
     FLASKY_POSTS_PER_PAGE = env_int("FLASKY_POSTS_PER_PAGE", 20)
     FLASKY_FOLLOWERS_PER_PAGE = env_int("FLASKY_FOLLOWERS_PER_PAGE", 50)
     FLASKY_COMMENTS_PER_PAGE = env_int("FLASKY_COMMENTS_PER_PAGE", 30)
+    FLASKY_MESSAGES_PER_PAGE = env_int("FLASKY_MESSAGES_PER_PAGE", 20)
+    FLASKY_NOTIFICATIONS_PER_PAGE = env_int("FLASKY_NOTIFICATIONS_PER_PAGE", 20)
+    # How often an open page asks for the notification count; a hidden tab asks less and less often (notifications.js).
+    FLASKY_NOTIFICATIONS_POLL_SECONDS = env_int("FLASKY_NOTIFICATIONS_POLL_SECONDS", 30)
     FLASKY_API_TOKEN_EXPIRATION = env_int("FLASKY_API_TOKEN_EXPIRATION", 3600)
     FLASKY_API_MAX_CONTENT_LENGTH = env_int("FLASKY_API_MAX_CONTENT_LENGTH", 64 * 1024)
     # Conduit (RealWorld) API at /api: "open" registration makes confirmed users at once; "closed" refuses it.
@@ -73,6 +78,12 @@ class Config:
     # On for load runs: X-DB-Queries / X-DB-Time headers and every statement written to FLASKY_SQL_PROFILE_DIR.
     FLASKY_PROFILE_SQL = env_bool("FLASKY_PROFILE_SQL")
     FLASKY_SQL_PROFILE_DIR = os.environ.get("FLASKY_SQL_PROFILE_DIR", "sql-profile")
+    # Prometheus metrics at /metrics, off by default; when on, only for the bearer of the token or the networks below.
+    FLASKY_METRICS = env_bool("FLASKY_METRICS")
+    FLASKY_METRICS_TOKEN = os.environ.get("FLASKY_METRICS_TOKEN")
+    FLASKY_METRICS_NETWORKS = [
+        network.strip() for network in os.environ.get("FLASKY_METRICS_NETWORKS", "").split(",") if network.strip()
+    ]
     # scrypt with N=2**17 meets OWASP ASVS 5.0 11.4.2; Werkzeug's default N=2**15 does not.
     FLASKY_PASSWORD_HASH_METHOD = os.environ.get("FLASKY_PASSWORD_HASH_METHOD", "scrypt:131072:8:1")
 
@@ -80,12 +91,44 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in each process's memory until it is back, rather than failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     FLASKY_AUTH_RATE_LIMIT = os.environ.get("FLASKY_AUTH_RATE_LIMIT", "10 per minute")
+
+    # Outages (app/resilience.py, app/database.py, app/outbox.py). Seconds a 503 asks clients to wait.
+    FLASKY_RETRY_AFTER = env_int("FLASKY_RETRY_AFTER", 5)
+    # Connecting to PostgreSQL: attempts before a request answers 503, the first pause (doubling), each one's timeout.
+    FLASKY_DB_CONNECT_ATTEMPTS = env_int("FLASKY_DB_CONNECT_ATTEMPTS", 3)
+    FLASKY_DB_CONNECT_RETRY_DELAY = float(os.environ.get("FLASKY_DB_CONNECT_RETRY_DELAY", 0.1))
+    FLASKY_DB_CONNECT_TIMEOUT = env_int("FLASKY_DB_CONNECT_TIMEOUT", 3)
+    # How long a request whose answer to COMMIT was lost keeps asking the server whether it committed.
+    FLASKY_DB_SETTLE_SECONDS = float(os.environ.get("FLASKY_DB_SETTLE_SECONDS", 5))
+    # The outbox: seconds before each new attempt of a failed delivery (then it is "failed"), how long a claim
+    # lasts, and how often a request or a worker picks up what waits (0: never).
+    FLASKY_OUTBOX_RETRY_DELAYS = [
+        int(delay) for delay in os.environ.get("FLASKY_OUTBOX_RETRY_DELAYS", "10,30,60,300").split(",") if delay.strip()
+    ]
+    FLASKY_OUTBOX_LEASE = env_int("FLASKY_OUTBOX_LEASE", 300)
+    FLASKY_OUTBOX_DRAIN_INTERVAL = float(os.environ.get("FLASKY_OUTBOX_DRAIN_INTERVAL", 15))
+    # Created by gunicorn.conf.py on SIGTERM: /readyz answers 503 while the instance drains.
+    FLASKY_DRAIN_FILE = os.environ.get("FLASKY_DRAIN_FILE")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # How long a sign-in lasts (app/services/sessions.py): a browser session, a remember-me cookie (days).
+    PERMANENT_SESSION_LIFETIME = timedelta(days=env_int("FLASKY_SESSION_DAYS", 31))
+    REMEMBER_COOKIE_DURATION = timedelta(days=env_int("FLASKY_REMEMBER_DAYS", 365))
+    # Seconds after a sign-in when sensitive actions (2FA off, ending all other sessions) ask for the password again.
+    FLASKY_REAUTHENTICATE_AFTER = env_int("FLASKY_REAUTHENTICATE_AFTER", 600)
+    # Roles, comma-separated (such as "administrator"), whose users must turn on two-step sign-in.
+    FLASKY_REQUIRE_2FA_FOR = [
+        role.strip().lower() for role in os.environ.get("FLASKY_REQUIRE_2FA_FOR", "").split(",") if role.strip()
+    ]
+    # The name authenticator apps show next to the account.
+    FLASKY_TOTP_ISSUER = os.environ.get("FLASKY_TOTP_ISSUER", "Flasky")
     FLASKY_HSTS = False
     # Set behind one reverse proxy (load balancer, nginx): trust its X-Forwarded-For/-Proto/-Host/-Port/-Prefix.
     FLASKY_PROXY_FIX = env_bool("FLASKY_PROXY_FIX")
@@ -111,6 +154,8 @@ class TestingConfig(Config):
     REDIS_URL = None
     # A cheap hash keeps the suite fast; production strength is tested separately.
     FLASKY_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+    # Tests drain the outbox themselves, when they mean to.
+    FLASKY_OUTBOX_DRAIN_INTERVAL = 0
     FLASKY_BASE_URL = "http://localhost"
 
 

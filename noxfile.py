@@ -1,4 +1,4 @@
-"""Sessions for developers who prefer nox: ``nox -s tests``, ``nox -s lint``, ``nox -s e2e``."""
+"""Sessions for developers who prefer nox: ``nox -s tests``, ``nox -s lint``, ``nox -s e2e``, ``nox -s chaos``."""
 
 import os
 
@@ -73,3 +73,16 @@ def bench(session: nox.Session) -> None:
     """
     install(session)
     session.run("python", "-m", "tests.load.bench", *session.posargs)
+
+
+@nox.session
+def chaos(session: nox.Session) -> None:
+    """The write profile against two gunicorn instances while Redis, then PostgreSQL, are away for 10 s each.
+
+    Needs redis-server and a PostgreSQL server (CHAOS_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/
+    flasky_chaos, dropped and rebuilt); only services of its own are stopped. Counts 5xx, 503s, writes and mails
+    lost; report in reports/chaos-<timestamp>/. Options: ``nox -s chaos -- --outage 20``; see
+    ``python -m tests.load.chaos --help``.
+    """
+    install(session)
+    session.run("python", "-m", "tests.load.chaos", *session.posargs)

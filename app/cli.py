@@ -1,4 +1,4 @@
-"""Commands added to ``flask``: ``deploy`` and ``fake``."""
+"""Commands added to ``flask``: ``deploy``, ``fake``, ``mail failed`` and ``mail retry``, ``sessions purge``."""
 
 import time
 
@@ -8,8 +8,11 @@ from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
 
 from . import fake as fake_data
+from . import outbox
+from .email import MAIL_TASK
 from .extensions import db
 from .models import Follow, Role, User
+from .services import sessions
 
 
 def repair_self_follows() -> int:
@@ -54,3 +57,38 @@ def register_commands(app: Flask) -> None:
         )
         accounts = ", ".join(email for email, _, _ in fake_data.DEMO_ACCOUNTS)
         click.echo(f"Log in as {accounts} (or any fake user) with the password {fake_data.DEMO_PASSWORD!r}.")
+
+    @app.cli.group()
+    def mail() -> None:
+        """Mail that could not be sent: list it, and send it again."""
+
+    @mail.command("failed")
+    def mail_failed() -> None:
+        """List the mails every attempt failed to send, with the last error."""
+        messages = outbox.failed_messages(MAIL_TASK)
+        for message in messages:
+            click.echo(
+                f"{message.id}\t{message.created_at:%Y-%m-%d %H:%M:%S}\t{message.attempts} attempts\t{message.summary}"
+            )
+            click.echo(f"\tlast error: {message.last_error}")
+        click.echo(f"{len(messages)} failed mail(s). Send them again with: flask mail retry --all (or the ids).")
+
+    @mail.command("retry")
+    @click.argument("ids", nargs=-1, type=int)
+    @click.option("--all", "every", is_flag=True, help="Every failed mail.")
+    def mail_retry(ids: tuple[int, ...], every: bool) -> None:
+        """Send failed mails again (those with the given ids, or --all), with every attempt back."""
+        if not ids and not every:
+            raise click.UsageError("Name the ids of the mails to send again (flask mail failed lists them), or --all.")
+        requeued = outbox.retry_failed(MAIL_TASK, None if every else ids)
+        handed_over = outbox.drain()
+        click.echo(f"{requeued} mail(s) to send again; {handed_over} handed over for delivery now.")
+
+    @app.cli.group("sessions")
+    def sessions_group() -> None:
+        """Sessions and tokens."""
+
+    @sessions_group.command()
+    def purge() -> None:
+        """Delete expired and revoked sessions and tokens."""
+        click.echo(f"Deleted {sessions.purge()} expired or revoked session(s) and token(s).")

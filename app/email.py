@@ -1,31 +1,31 @@
 """Sending mail: ``send_email`` is the one way mail leaves the app.
 
-``send_email`` renders the message on the caller's thread, where templates and ``url_for`` work, then hands it to
-``deliver``, the single place that chooses how mail travels. With ``REDIS_URL`` set, that is a job on the task
-queue (``app/tasks.py``), sent by ``flask worker`` with retries; otherwise a ``MailDelivery``: a thread that
-talks to the SMTP server with the application's context, so a slow server never holds up a page.
+``send_email`` renders the message on the caller's thread, where templates and ``url_for`` work, and writes it to the
+outbox (``app/outbox.py``) in the caller's transaction: a registration and its confirmation mail are saved together
+or not at all, and the mail leaves only once the caller commits. Then it goes at once: with ``REDIS_URL`` set, as a
+job on the task queue (``app/tasks.py``) that ``flask worker`` runs, otherwise on a thread of this process that talks
+to the SMTP server, so a slow server never holds up a page. A send that fails is tried again later, with back-off,
+and in the end shown to an administrator (``flask mail failed``); when Redis cannot take the job, it waits in the
+outbox until Redis is back.
 
-The caller gets the delivery back as a handle. ``delivery.failed()`` waits a moment (``FLASKY_MAIL_WAIT``
-seconds) for the outcome, so a view can tell the user that a mail could not be sent and offer to send it again:
-a refused connection or a rejected recipient is known within milliseconds. A send still running after that wait
-finishes in the background. A caller that must not reveal the outcome (a password reset for an unknown address
-looks the same as for a known one) simply never asks. SMTP errors never reach the request: the thread logs
-them and keeps them on the handle.
+The caller gets the delivery back as a handle. Asked after the commit, ``delivery.failed()`` waits a moment
+(``FLASKY_MAIL_WAIT`` seconds) for a thread's send, so a view can tell the user that a mail could not be sent and
+offer to send it again: a refused connection or a rejected recipient is known within milliseconds. A send still
+running after that wait finishes in the background. Handed to the task queue, or waiting in the outbox for it, a
+mail has not failed: it will go. A caller that must not reveal the outcome (a password reset for an unknown
+address looks the same as for a known one) simply never asks. SMTP errors never reach the request.
 """
 
-import logging
-import smtplib
-import threading
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
 from flask_mail import Message
 
 from .extensions import mail
-from .tasks import queue_task, send_message
+from .outbox import add, outbox_task
 
-logger = logging.getLogger(__name__)
+MAIL_TASK = "mail"
 
 
 class Delivery(Protocol):
@@ -35,49 +35,27 @@ class Delivery(Protocol):
         """True when the message is known not to have gone (waiting up to ``timeout`` seconds to learn it)."""
 
 
-class MailDelivery(threading.Thread):
-    """One message on its way, sent on its own thread inside the application's context."""
-
-    def __init__(self, app: Flask, message: Message) -> None:
-        super().__init__(name="mail-delivery")
-        self.app = app
-        self.message = message
-        self.error: Exception | None = None
-
-    def run(self) -> None:
-        with self.app.app_context():
-            try:
-                mail.send(self.message)
-            except (smtplib.SMTPException, OSError) as error:
-                self.error = error
-                logger.exception("Could not send %r to %s", self.message.subject, ", ".join(self.message.recipients))
-
-    def failed(self, timeout: float | None = None) -> bool:
-        """Wait up to ``timeout`` seconds (default ``FLASKY_MAIL_WAIT``); true if the send is known to have failed."""
-        self.join(self.app.config["FLASKY_MAIL_WAIT"] if timeout is None else timeout)
-        return self.error is not None
-
-
-def deliver(message: Message) -> Delivery:
-    """Start sending ``message``; the one place that chooses the transport: the task queue, or else a thread."""
-    if current_app.config["REDIS_URL"]:
-        return queue_task(send_message, message)
-    delivery = MailDelivery(current_app._get_current_object(), message)
-    delivery.start()
-    return delivery
-
-
 def send_email(to: str, subject: str, template: str, **kwargs: Any) -> Delivery:
-    """Send ``template``.txt and ``template``.html, rendered with ``kwargs``, to ``to``; return the delivery."""
+    """Write ``template``.txt and ``template``.html, rendered with ``kwargs``, to the outbox for ``to``.
+
+    The mail leaves when the caller's transaction commits; the caller commits.
+    """
     config = current_app.config
-    message = Message(
-        subject=f"{config['FLASKY_MAIL_SUBJECT_PREFIX']} {subject}",
-        sender=config["FLASKY_MAIL_SENDER"],
-        recipients=[to],
-    )
-    message.body = render_template(f"{template}.txt", **kwargs)
-    message.html = render_template(f"{template}.html", **kwargs)
-    return deliver(message)
+    full_subject = f"{config['FLASKY_MAIL_SUBJECT_PREFIX']} {subject}"
+    payload = {
+        "subject": full_subject,
+        "sender": config["FLASKY_MAIL_SENDER"],
+        "recipients": [to],
+        "body": render_template(f"{template}.txt", **kwargs),
+        "html": render_template(f"{template}.html", **kwargs),
+    }
+    return add(MAIL_TASK, payload, f"{full_subject!r} to {to}")
+
+
+@outbox_task(MAIL_TASK)
+def send_message(payload: dict[str, Any]) -> None:
+    """Send a mail from the outbox through the SMTP server, inside the application's context."""
+    mail.send(Message(**payload))
 
 
 def external_url(endpoint: str, **values: Any) -> str:

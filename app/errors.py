@@ -2,24 +2,57 @@
 
 An API blueprint registers the renderer of its error shape for its URL prefix (``register_error_renderer``), so
 errors raised before any of its views is matched (an unknown URL, a refused method) take that shape too.
+
+A database that does not answer (refused, dropped, failing over, its pool exhausted) is no bug of ours: every page
+and API answers 503 with ``Retry-After`` and a message that says whether what was sent was saved, browsers a plain
+page that needs no database; never a 500 (``handle_database_unavailable``).
 """
 
 import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .exceptions import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from .database import CommitInDoubt, committed_in_this_request, note_view_started
+from .exceptions import (
+    Conflict,
+    DomainError,
+    Invalid,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    ReauthenticationRequired,
+)
 from .extensions import db
+from .resilience import DATABASE
 
 logger = logging.getLogger(__name__)
 
 ErrorRenderer = Callable[[HTTPException], Response]
 RENDERERS_KEY = "flasky.error_renderers"
 # The HTTP status of each domain error, the same on every interface.
-DOMAIN_STATUSES: dict[type[DomainError], int] = {NotAllowed: 403, NotFound: 404, Conflict: 409, Invalid: 422}
+DOMAIN_STATUSES: dict[type[DomainError], int] = {
+    NotAuthenticated: 401,
+    NotAllowed: 403,
+    ReauthenticationRequired: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Invalid: 422,
+}
+# What the driver raises when the database does not answer, drops the connection or makes the pool wait too long.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+UNSAVED = "Not saved: the database is unavailable. Nothing you sent was kept; try again in a moment."
+IN_DOUBT = (
+    "The database went away while saving, and we cannot tell yet whether your change was kept. "
+    "Check before you send it again."
+)
+SAVED = "Your change was saved, but the database went away before the answer was ready. Reload in a moment."
+UNAVAILABLE = "The database is unavailable. Try again in a moment."
 
 
 def domain_status(error: DomainError) -> int:
@@ -77,6 +110,10 @@ def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     if wants_json():
         response = json_error(status, error.description or status_phrase(status))
+    elif status == 503:
+        # Rendered without context processors or the site's layout: they ask the database who is signed in.
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(message=error.description)
+        response = make_response(page, status)
     else:
         page = render_template("errors/error.html", status=status, phrase=HTTP_STATUS_CODES.get(status, "Error"))
         response = make_response(page, status)
@@ -90,6 +127,27 @@ def handle_domain_error(error: DomainError) -> Response:
     return handle_http_exception(exception)
 
 
+def unavailable_message(error: Exception) -> str:
+    """What became of the request: kept, not kept, or unknown (a lost answer to COMMIT); or nothing to keep."""
+    if isinstance(getattr(error, "orig", None), CommitInDoubt):
+        return IN_DOUBT
+    if request.method not in WRITE_METHODS:
+        return UNAVAILABLE
+    return SAVED if committed_in_this_request() else UNSAVED
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database did not answer: 503 with ``Retry-After`` in the request's shape; logged once per outage."""
+    DATABASE.failed(error)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        # The connection is gone, and its transaction with it: there is nothing left to roll back.
+        db.session.close()
+    retry_after = current_app.config["FLASKY_RETRY_AFTER"]
+    return handle_http_exception(ServiceUnavailable(unavailable_message(error), retry_after=retry_after))
+
+
 def handle_unexpected_error(error: Exception) -> Response:
     """Roll back what the request left half done, log it, and answer 500."""
     db.session.rollback()
@@ -100,4 +158,8 @@ def handle_unexpected_error(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, handle_database_unavailable)
+    # After every blueprint's before-request functions, so that a 503 tells the view's writes from theirs.
+    app.before_request(note_view_started)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -12,6 +12,14 @@ class DomainError(Exception):
         super().__init__(self.message)
 
 
+class NotAuthenticated(DomainError):
+    """The credentials sent do not sign in: a second step is missing or wrong, or the account must turn it on (401)."""
+
+
+class ReauthenticationRequired(DomainError):
+    """The action needs the password again: the session signed in too long ago (403)."""
+
+
 class NotAllowed(DomainError):
     """The user may not do this: not signed in, not confirmed, or without the permission (403)."""
 

@@ -1,26 +1,27 @@
-"""Work off the request: the RQ task queue on Redis (``REDIS_URL``), its jobs and the ``flask worker`` command.
+"""Work off the request: the RQ task queue on Redis (``REDIS_URL``) and the ``flask worker`` command.
 
-A job is retried with backoff (``RETRY``) and, when every attempt has failed, stays in RQ's failed registry
-(``rq info``, ``FailedJobRegistry``) for a person to requeue: a job is never silently dropped.
+A job that raises is retried with backoff (``RETRY``) and, when every attempt has failed, stays in RQ's failed
+registry (``rq info``, ``FailedJobRegistry``) for a person to requeue. Mail goes through the outbox
+(``app/outbox.py``), whose jobs keep their own retries on the outbox row; the queue only retries them when the
+database itself did not answer the worker.
 """
 
 import logging
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_mail import Message
 from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue, Retry, Worker
+from rq import Queue, Retry, Worker, get_current_job
 from rq.job import Job
-
-from .extensions import mail
 
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "flasky"
-# Three more attempts, 10 s, 30 s and 60 s after each failure: long enough for a mail server to come back.
+# Three more attempts, 10 s, 30 s and 60 s after each failure: long enough for a database or mail server to come back.
 RETRY = Retry(max=3, interval=[10, 30, 60])
 # Seconds to wait for Redis to accept a connection or answer, so a page or a probe never hangs on it.
 REDIS_TIMEOUT = 5
@@ -47,37 +48,53 @@ def enqueue(function, *args, retry: Retry = RETRY, **kwargs) -> Job:
     return task_queue().enqueue(function, *args, retry=retry, **kwargs)
 
 
-class QueuedTask:
-    """A hand-over to the task queue; after it, retries and the failed registry are the queue's business."""
-
-    def __init__(self, job: Job | None) -> None:
-        self.job = job
-
-    def failed(self, timeout: float | None = None) -> bool:
-        """True when the task never reached the queue (Redis refused it); the request cannot learn more."""
-        return self.job is None
+def run_in_background(function: Callable[..., Any], *args: Any, job_timeout: int | None = None) -> None:
+    """Run ``function(*args)`` off the request, as mail goes: a job on the task queue when ``REDIS_URL`` is set
+    (retried, ``job_timeout`` seconds at most per attempt), otherwise a ``BackgroundThread`` of this process."""
+    if current_app.config["REDIS_URL"]:
+        enqueue(function, *args, job_timeout=job_timeout)
+        return
+    BackgroundThread(current_app._get_current_object(), function, *args).start()
 
 
-def queue_task(function, *args, **kwargs) -> QueuedTask:
-    """Queue ``function(*args, **kwargs)``, logging rather than raising when Redis cannot take it."""
-    try:
-        return QueuedTask(enqueue(function, *args, **kwargs))
-    except RedisError:
-        logger.exception("Could not queue %s", function.__qualname__)
-        return QueuedTask(None)
+class BackgroundThread(threading.Thread):
+    """``function(*args)`` on a thread, inside the application's context; a thread has no caller to tell, so it logs."""
+
+    def __init__(self, app: Flask, function: Callable[..., Any], *args: Any) -> None:
+        super().__init__(name=f"background-{function.__name__}", daemon=True)
+        self.app = app
+        self.function = function
+        self.args = args
+
+    def run(self) -> None:
+        with self.app.app_context():
+            try:
+                self.function(*self.args)
+            except Exception:
+                logger.exception("Background task %s failed", self.function.__qualname__)
 
 
-def send_message(message: Message) -> None:
-    """Job: send a message built and rendered in the request, inside the worker's application context."""
-    mail.send(message)
+def will_retry() -> bool:
+    """Whether the queue will run the job running now again if it fails (never so for a thread)."""
+    job = get_current_job()
+    return job is not None and bool(job.retries_left)
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty instead of waiting for more jobs.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Run an RQ worker on the task queue, with the scheduler that brings retried jobs back."""
+    """Run an RQ worker on the task queue, with the scheduler that brings retried jobs back, and drain the outbox."""
     if not current_app.config["REDIS_URL"]:
         raise click.UsageError("REDIS_URL is not set: without Redis the app runs its tasks on threads.")
+    # Imported here: the outbox queues its jobs through this module.
+    from .outbox import drain_forever, drain_quietly
+
+    app = current_app._get_current_object()
+    interval = app.config["FLASKY_OUTBOX_DRAIN_INTERVAL"]
+    if burst:
+        drain_quietly()
+    elif interval > 0:
+        threading.Thread(target=drain_forever, args=(app, interval), name="outbox-drain", daemon=True).start()
     worker = Worker([task_queue()], connection=redis_connection())
     worker.work(burst=burst, with_scheduler=True)

@@ -14,7 +14,7 @@ from tests import querycount
 from tests.apps import running_app
 from tests.mailserver import MailServer, finish_deliveries, use_mail_server
 from tests.services import unavailable
-from tests.taskqueue import empty_test_redis
+from tests.taskqueue import empty_test_redis, finish_background_tasks
 
 _prepared_schemas: set[str] = set()
 
@@ -84,6 +84,8 @@ def db(app):
     _prepare_schema(app.config["SQLALCHEMY_DATABASE_URI"])
     Role.insert_roles()
     yield _db
+    # A background task still running would meet the emptied tables (and, in memory, shares the connection).
+    finish_background_tasks()
     _db.session.rollback()
     _db.session.remove()
     _empty_tables()

@@ -4,15 +4,18 @@ from flask import g
 from flask.testing import FlaskClient
 
 from app.models import User
+from app.services import sessions
 
 
 def forget_current_user() -> None:
-    """Drop the user Flask-Login cached on ``g``: test requests share the test's application context."""
+    """Drop the user and session Flask-Login and the sessions service keep on ``g``: test requests share it."""
     g.pop("_login_user", None)
+    g.pop("user_session", None)
 
 
 def log_in_as(client: FlaskClient, user: User) -> None:
-    """Make ``client``'s session belong to ``user``, as Flask-Login does after a successful login."""
+    """Make ``client``'s session belong to ``user`` on a new web session, as Flask-Login does after a login."""
+    sessions.sign_in(user)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from app.email import MailDelivery
+from app.outbox import OutboxThread
 from app.extensions import mail
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
@@ -31,9 +31,9 @@ def use_mail_server(app: Flask, host: str, port: int) -> None:
 
 
 def finish_deliveries(timeout: float = 5.0) -> None:
-    """Wait for every mail still on its way, so none lands in the next test's inbox."""
+    """Wait for every mail still on its way (and every outbox drain), so none lands in the next test's inbox."""
     for thread in threading.enumerate():
-        if isinstance(thread, MailDelivery):
+        if isinstance(thread, OutboxThread):
             thread.join(timeout)
 
 

@@ -1,10 +1,14 @@
 """The Redis the task-queue tests use: TEST_REDIS_URL, by default database 5 of the server on 127.0.0.1."""
 
 import os
+import threading
 
 from redis import Redis
 from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+from rq.job import Job
 
+from app.tasks import BackgroundThread
 from tests.services import unavailable
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -22,3 +26,26 @@ def empty_test_redis() -> str:
     finally:
         connection.close()
     return TEST_REDIS_URL
+
+
+def work_off(queue: Queue) -> None:
+    """Run a real RQ worker, in this process, until the queue is empty."""
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def bring_back_retries(queue: Queue) -> int:
+    """What RQ's scheduler does once each retry's interval has passed: put the job back on the queue. Returns how
+    many it brought back."""
+    registry = queue.scheduled_job_registry
+    job_ids = registry.get_job_ids()
+    for job_id in job_ids:
+        registry.remove(job_id)
+        queue.enqueue_job(Job.fetch(job_id, connection=queue.connection))
+    return len(job_ids)
+
+
+def finish_background_tasks(timeout: float = 10.0) -> None:
+    """Wait for every task ``app.tasks.run_in_background`` started on a thread."""
+    for thread in threading.enumerate():
+        if isinstance(thread, BackgroundThread):
+            thread.join(timeout)

@@ -15,4 +15,16 @@ api = Blueprint(
 # Clients authenticate every request with a credential, never with a session cookie, so CSRF cannot apply.
 csrf.exempt(api)
 
-from . import authentication, comments, docs, errors, posts, search, users  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    account,
+    authentication,
+    blocks,
+    comments,
+    docs,
+    errors,
+    messages,
+    notifications,
+    posts,
+    search,
+    users,
+)

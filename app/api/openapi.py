@@ -34,7 +34,9 @@ The JSON API of Flasky.
 
 **Authentication.** Every operation except this document needs HTTP Basic authentication: either your
 email address and password, or a token as the username with an empty password. Get a token with
-`POST /api/v1/tokens/` (email and password only). A browser session cookie is not enough.
+`POST /api/v1/tokens/` (email and password only); `DELETE /api/v1/tokens/`, sent with a token, revokes it. A browser
+session cookie is not enough. An account that uses two-step sign-in sends its 6-digit code (or a recovery code) as
+`code` in the JSON body of `POST /api/v1/tokens/`, and authenticates everything else with the token it gets.
 
 **Errors** are JSON: `{"error": "short name", "message": "what went wrong and what to do"}`; a 409 or 422
 also carries `errors`, the messages for each field at fault.
@@ -61,12 +63,16 @@ def operation(
     response: type[Schema] | None = None,
     status: int = 200,
     body: type[Schema] | None = None,
+    body_required: bool = True,
     query: type[Schema] | None = None,
     permission: Permission | None = None,
     errors: tuple[int, ...] = (),
     description: str = "",
 ) -> Callable:
-    """Check the permission (by the domain's rule), query and body a view declares; pass it ``args`` and ``data``."""
+    """Check the permission (by the domain's rule), query and body a view declares; pass it ``args`` and ``data``.
+
+    With ``body_required=False`` a request may send no body at all, which the schema reads as an empty object.
+    """
     statuses = {401, 403, *errors}
     if body is not None:
         statuses |= {400, 413, 415, 422}
@@ -81,6 +87,7 @@ def operation(
         "response": response,
         "status": status,
         "body": body,
+        "body_required": body_required,
         "query": query,
         "errors": statuses,
     }
@@ -93,7 +100,8 @@ def operation(
             if query is not None:
                 kwargs["args"] = query().load(request.args)
             if body is not None:
-                kwargs["data"] = body().load(json_body())
+                sent = body_required or request.content_length or request.is_json
+                kwargs["data"] = body().load(json_body() if sent else {})
             return view(*args, **kwargs)
 
         checked_view.openapi = documented
@@ -140,7 +148,7 @@ def _operation_object(documented: dict[str, Any], rule: Rule) -> dict[str, Any]:
         operation_object["description"] = documented["description"]
     if documented["body"] is not None:
         operation_object["requestBody"] = {
-            "required": True,
+            "required": documented["body_required"],
             "content": {"application/json": {"schema": documented["body"]}},
         }
     return operation_object

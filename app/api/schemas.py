@@ -110,8 +110,31 @@ class CommentPageSchema(PageSchema):
     comments = fields.List(fields.Nested(CommentSchema))
 
 
+class TokenRequestSchema(Schema):
+    """What a client may send to get a token: the second step of an account that uses two-step sign-in."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    code = fields.String(
+        load_default=None,
+        validate=storable,
+        metadata={
+            "description": "Needed when the account uses two-step sign-in: the 6-digit code of the authenticator "
+            "app, or one of the recovery codes. Each code is accepted once.",
+            "example": "123456",
+        },
+    )
+
+
 class TokenSchema(Schema):
-    token = fields.String(metadata={"description": "Send it as the Basic username, with an empty password."})
+    token = fields.String(
+        metadata={
+            "description": "Send it as the Basic username, with an empty password. It works until it expires, or "
+            "until it is revoked: by `DELETE /api/v1/tokens/`, on the Security page, or by a password change made "
+            "elsewhere."
+        }
+    )
     expiration = fields.Integer(metadata={"description": "Seconds until the token expires."})
 
 
@@ -122,3 +145,66 @@ class ErrorSchema(Schema):
         keys=fields.String(),
         metadata={"description": "For 409 and 422: the messages for each field at fault."},
     )
+
+
+class MessageInputSchema(BodySchema):
+    """A new private message."""
+
+
+class MessageSchema(Schema):
+    url = fields.String(metadata={"example": "/api/v1/messages/1"})
+    sender_url = fields.String()
+    recipient_url = fields.String()
+    body = fields.String()
+    body_html = fields.String(allow_none=True, metadata={"description": "The body rendered to sanitised HTML."})
+    timestamp = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True, metadata={"description": "When the recipient read it; null till then."})
+
+
+class ConversationSchema(Schema):
+    url = fields.String(metadata={"description": "The messages exchanged.", "example": "/api/v1/conversations/2"})
+    user_url = fields.String(metadata={"description": "The other user."})
+    username = fields.String(allow_none=True)
+    unread_count = fields.Integer(metadata={"description": "How many of the other user's messages you have not read."})
+    last_message = fields.Nested(MessageSchema)
+
+
+class ConversationPageSchema(PageSchema):
+    conversations = fields.List(fields.Nested(ConversationSchema))
+
+
+class MessagePageSchema(PageSchema):
+    messages = fields.List(fields.Nested(MessageSchema))
+
+
+class NotificationSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(["follow", "comment", "message"]))
+    summary = fields.String(metadata={"example": "susan followed you"})
+    actor_url = fields.String(metadata={"description": "Who did it."})
+    subject_url = fields.String(metadata={"description": "The follower, the comment or the message."})
+    page_url = fields.String(metadata={"description": "Where the web pages show it."})
+    timestamp = fields.DateTime()
+    read = fields.Boolean()
+
+
+class NotificationPageSchema(PageSchema):
+    notifications = fields.List(fields.Nested(NotificationSchema))
+
+
+class NotificationCountSchema(Schema):
+    unread = fields.Integer(metadata={"description": "Unread notifications, counted up to 100: 100 means 100 or more."})
+
+
+class ExportSchema(Schema):
+    status = fields.String(validate=validate.OneOf(["pending", "running", "done", "failed"]))
+    progress = fields.Integer(metadata={"description": "Percent done, 0 to 100."})
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True, metadata={"description": "The archive can be downloaded until then."})
+    archive_url = fields.String(allow_none=True, metadata={"description": "The ZIP archive, once done."})
+
+
+class PasswordSchema(Schema):
+    """Your own password, given again to confirm an action that cannot be undone."""
+
+    password = fields.String(required=True, validate=[validate.Length(min=1), storable])

@@ -53,3 +53,25 @@ class ChangeEmailForm(FlaskyForm):
     email = email_field("New email")
     password = PasswordField("Password", validators=[DataRequired()])
     submit = SubmitField("Update Email Address")
+
+
+def code_field(label: str) -> StringField:
+    """A one-time code, as an authenticator app shows it (browsers may fill it in from a text message, never here)."""
+    return StringField(
+        label, filters=[strip_whitespace], validators=[DataRequired()], render_kw={"autocomplete": "one-time-code"}
+    )
+
+
+class TwoFactorCodeForm(FlaskyForm):
+    code = code_field("Code from your app, or a recovery code")
+    submit = SubmitField("Log In")
+
+
+class TwoFactorSetupForm(FlaskyForm):
+    code = code_field("Code from your app")
+    submit = SubmitField("Turn On Two-Step Sign-In")
+
+
+class PasswordConfirmForm(FlaskyForm):
+    password = PasswordField("Password", validators=[DataRequired()])
+    submit = SubmitField("Confirm")

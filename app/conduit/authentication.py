@@ -4,19 +4,21 @@ Views that need a user use ``@token_auth.login_required``; those the specificati
 ``@token_auth.login_required(optional=True)``.
 """
 
-from flask import Response, current_app, g
+from flask import Response, g
 from flask_httpauth import HTTPTokenAuth
 from werkzeug.exceptions import HTTPException
 
-from ..models import User
+from ..models import SessionKind, User
+from ..models.session import TOKEN_KINDS
+from ..services import sessions
 from .errors import errors_response
 
 token_auth = HTTPTokenAuth(scheme="Token")
 
 
 def issue_token(user: User) -> str:
-    """A signed token naming ``user`` by id, so it outlives a change of username or email."""
-    return user.generate_auth_token(expiration=current_app.config["FLASKY_CONDUIT_TOKEN_EXPIRATION"])
+    """A new Conduit token for ``user``: a session the Security page lists, which outlives a change of name or email."""
+    return sessions.issue_token(user, SessionKind.CONDUIT)
 
 
 @token_auth.error_handler
@@ -28,7 +30,8 @@ def refuse(status: int) -> Response:
 @token_auth.verify_token
 def verify_token(token: str) -> User:
     """The confirmed user ``token`` names; a token sent and refused is answered at once, even where one is optional."""
-    user = User.verify_auth_token(token)
+    row = sessions.resume(token, TOKEN_KINDS)
+    user = None if row is None else row.user
     if user is not None and user.confirmed:
         return user
     g.token_refusal = {"token": ["is invalid or expired"]} if user is None else {"email": ["is not confirmed"]}

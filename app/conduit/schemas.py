@@ -81,6 +81,8 @@ class NewUser(RequestObject):
 class Credentials(RequestObject):
     email = required_text()
     password = required_text()
+    # Flasky's own field: the 6-digit code of an authenticator app, or a recovery code, for two-step sign-in.
+    code = Text(load_default=None)
 
 
 class UserChanges(RequestObject):

@@ -6,7 +6,7 @@ from ..extensions import limiter
 from ..lookups import user_by_email
 from ..models import User
 from ..security import auth_rate_limit
-from ..services import accounts
+from ..services import accounts, two_factor
 from . import conduit, schemas
 from .authentication import issue_token, sent_token, signed_in_user, token_auth
 from .errors import errors_response
@@ -37,12 +37,14 @@ def register() -> Response:
 @conduit.post("/users/login")
 @limiter.limit(auth_rate_limit)
 def login() -> Response:
+    """A new token for the email and password, and the code (``user.code``) if the account uses two-step sign-in."""
     values = schemas.credentials.load()
     user = accounts.authenticate(values["email"], values["password"])
     if user is None:
         return errors_response(401, {"credentials": ["invalid"]})
     if not user.confirmed:
         return errors_response(401, {"email": ["is not confirmed"]})
+    two_factor.require_second_step(user, values["code"])
     return user_response(user, issue_token(user))
 
 
@@ -55,7 +57,7 @@ def get_current_user() -> Response:
 @conduit.put("/user")
 @token_auth.login_required
 def update_current_user() -> Response:
-    """Change what was sent; the token sent stays valid, unless the password changes: then a new one comes back."""
+    """Change what was sent; the token sent stays valid, a new password ending only the user's other sessions."""
     user = signed_in_user()
     changes = schemas.user_changes.load()
     if "email" in changes and registration_closed():
@@ -64,4 +66,4 @@ def update_current_user() -> Response:
             return errors_response(422, {"email": ["can only be changed on the web site, with confirmation by mail"]})
         del changes["email"]
     accounts.update_account(user, user, changes)
-    return user_response(user, issue_token(user) if "password" in changes else sent_token())
+    return user_response(user, sent_token())

@@ -1,6 +1,10 @@
-"""``/healthz`` answers while the process runs; ``/readyz`` only when the database, its schema and Redis are usable."""
+"""``/healthz`` answers while the process runs; ``/readyz`` says whether the instance should get traffic, and why.
 
-import logging
+Ready needs the database at the head revision of the migrations. Redis, when configured, is not needed to serve:
+without it the rate limiter counts in each process and mail waits in the outbox, so ``/readyz`` still answers 200,
+with the status "degraded" naming Redis. A stopping instance (``FLASKY_DRAIN_FILE``) answers 503 "draining".
+"""
+
 from functools import cache
 
 from alembic.runtime.migration import MigrationContext
@@ -10,10 +14,12 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..resilience import DATABASE, REDIS, draining
 from ..tasks import redis_connection
 from . import health
 
-logger = logging.getLogger(__name__)
+# Checks the instance serves without, in a degraded way.
+OPTIONAL_CHECKS = {"redis"}
 
 
 @cache
@@ -27,9 +33,10 @@ def check_database() -> dict[str, str]:
     try:
         with db.engine.connect() as connection:
             current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
-    except SQLAlchemyError:
-        logger.exception("Readiness: the database did not answer")
+    except SQLAlchemyError as error:
+        DATABASE.failed(error)
         return {"database": "unreachable", "migrations": "unknown"}
+    DATABASE.answered()
     heads = script_heads(current_app.extensions["migrate"].directory)
     if current != heads:
         migrations = f"at {', '.join(current) or 'no revision'}, head is {', '.join(heads)}: run flask deploy"
@@ -41,9 +48,10 @@ def check_redis() -> str:
     """Whether Redis answers a ping."""
     try:
         redis_connection().ping()
-    except RedisError:
-        logger.exception("Readiness: Redis did not answer")
+    except RedisError as error:
+        REDIS.failed(error)
         return "unreachable"
+    REDIS.answered()
     return "ok"
 
 
@@ -63,9 +71,18 @@ def healthz() -> Response:
 
 @health.route("/readyz")
 def readyz() -> Response:
-    """Ready for traffic: database reachable, migrations at head and, when configured, Redis answering."""
+    """Whether to send this instance traffic (200) or not (503), with each check and what it serves without."""
     checks = check_database()
     if current_app.config["REDIS_URL"]:
         checks["redis"] = check_redis()
-    ready = all(result == "ok" for result in checks.values())
-    return probe_response({"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503)
+    failing = [name for name, result in checks.items() if result != "ok"]
+    degraded = [name for name in failing if name in OPTIONAL_CHECKS]
+    if draining():
+        status = "draining"
+    elif len(degraded) < len(failing):
+        status = "unavailable"
+    else:
+        status = "degraded" if degraded else "ok"
+    serving = status in ("ok", "degraded")
+    body = {"status": status, "serving": serving, "checks": checks, "degraded": degraded}
+    return probe_response(body, 200 if serving else 503)

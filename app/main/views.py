@@ -12,7 +12,7 @@ from ..forms import FlaskyForm, refusals_shown_on
 from ..lookups import comment_with_id, post_with_id, user_named, user_with_id
 from ..markdown import render_markdown
 from ..models import Permission, Post, Tag
-from ..services import accounts, comments, follows, posts
+from ..services import accounts, blocks, comments, follows, posts
 from . import main, queries
 from .forms import CommentForm, EditProfileAdminForm, EditProfileForm, PostForm
 
@@ -102,6 +102,7 @@ def user(username: str) -> str:
         pagination=pagination,
         is_following=current_user.is_authenticated and current_user.is_following(user),
         is_followed_by=current_user.is_authenticated and current_user.is_followed_by(user),
+        is_blocking=blocks.has_blocked(current_user, user),
     )
 
 

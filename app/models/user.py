@@ -17,6 +17,8 @@ from ..timestamps import isoformat_utc, utcnow
 from ..tokens import generate_token, load_token
 from .follow import Follow
 from .role import Permission, Role
+from .session import TOKEN_KINDS, SessionKind, UserSession
+from .two_factor import RecoveryCode, TwoFactor
 
 if TYPE_CHECKING:
     from .comment import Comment
@@ -67,6 +69,16 @@ class User(UserMixin, db.Model):
         lazy="dynamic",
         cascade="all, delete-orphan",
     )
+    sessions: DynamicMapped[UserSession] = relationship(
+        back_populates="user", lazy="dynamic", cascade="all, delete-orphan"
+    )
+    two_factor: Mapped[TwoFactor | None] = relationship(back_populates="user", cascade="all, delete-orphan")
+    recovery_codes: DynamicMapped[RecoveryCode] = relationship(
+        back_populates="user", lazy="dynamic", cascade="all, delete-orphan"
+    )
+
+    # The credential of the session this request is signed in with (``app.services.sessions``), for ``get_id``.
+    session_credential = None
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -116,11 +128,13 @@ class User(UserMixin, db.Model):
         return generate_token("reset", {"reset": self.id, "password": self.password_fingerprint()}, expiration)
 
     def get_id(self) -> str:
-        """The id Flask-Login keeps in sessions and remember cookies; a password change ends them all."""
-        return f"{self.id}:{self.password_fingerprint()}"
+        """What Flask-Login keeps in the session and remember cookies: the opaque credential of a ``UserSession``."""
+        if self.session_credential is None:
+            raise RuntimeError("No session is open for this user: open one with app.services.sessions.sign_in.")
+        return self.session_credential
 
     def password_fingerprint(self) -> str:
-        """A short digest of the stored hash: it changes with the password and reveals nothing of it."""
+        """A short digest of the stored hash, for reset tokens: it changes with the password and reveals nothing."""
         return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
 
     @staticmethod
@@ -168,18 +182,16 @@ class User(UserMixin, db.Model):
         return True
 
     def generate_auth_token(self, expiration: int = 3600) -> str:
-        """An API token; it stops working when the password changes, as every session does."""
-        return generate_token("auth", {"id": self.id, "password": self.password_fingerprint()}, expiration)
+        """A new API token, saved as an open ``UserSession`` that the Security page lists and revokes."""
+        _row, token = UserSession.start(self, SessionKind.API, timedelta(seconds=expiration))
+        db.session.commit()
+        return token
 
     @staticmethod
     def verify_auth_token(token: str) -> "User | None":
-        data = load_token("auth", token)
-        if data is None:
-            return None
-        user = db.session.get(User, data.get("id")) if isinstance(data.get("id"), int) else None
-        if user is None or data.get("password") != user.password_fingerprint():
-            return None
-        return user
+        """The user of an open API v1 or Conduit token."""
+        row = UserSession.find(token, TOKEN_KINDS)
+        return None if row is None else row.user
 
     # Permissions
 
@@ -271,6 +283,14 @@ class User(UserMixin, db.Model):
             "post_count": self.posts.count() if post_count is None else post_count,
         }
 
+    def __eq__(self, other: object) -> bool:
+        """The same account, whatever session each side is signed in with (Flask-Login compares ``get_id``)."""
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    __hash__ = UserMixin.__hash__
+
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
 
@@ -299,16 +319,3 @@ class AnonymousUser(AnonymousUserMixin):
 
 
 login_manager.anonymous_user = AnonymousUser
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The user of a session, while the password is the one the session was opened with."""
-    id_, _, fingerprint = user_id.partition(":")
-    try:
-        user = db.session.get(User, int(id_))
-    except ValueError:
-        return None
-    if user is None or fingerprint != user.password_fingerprint():
-        return None
-    return user

@@ -1,4 +1,7 @@
-"""The mails that go with accounts: confirmation, password reset, email change, and the administrator's notice."""
+"""The mails that go with accounts: confirmation, password reset, email change, and the administrator's notice.
+
+Each is written to the outbox in the caller's transaction and leaves when the caller commits (``app/email.py``).
+"""
 
 from flask import current_app
 

@@ -11,10 +11,11 @@ from ..email import Delivery
 from ..exceptions import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..lookups import email_taken, user_by_email, username_taken
+from ..metrics import LOGIN_FAILURES
 from ..models import Role, User
 from ..passwords import password_problem
 from ..validation import USERNAME_RULE, Problems, column_length, is_username
-from . import account_mail
+from . import account_mail, sessions
 from .policy import Actor
 from .transactions import commit_retrying
 
@@ -37,7 +38,8 @@ def register(email: Any, username: Any, password: Any, *, confirmed: bool = Fals
     """Create an account; every field's problem is reported at once, and a simultaneous duplicate loses cleanly.
 
     An unconfirmed account is mailed a confirmation link. A confirmed one (Conduit's open registration) cannot
-    take the administrator's address, which only a mailed link can prove.
+    take the administrator's address, which only a mailed link can prove. The account and its mails are committed
+    together: neither is kept without the other.
     """
     problems = Problems()
     email = checked_email(problems, email)
@@ -47,15 +49,23 @@ def register(email: Any, username: Any, password: Any, *, confirmed: bool = Fals
         problems.add("email", "is reserved: register on the web site and confirm it by mail")
     problems.raise_if_any(Invalid)
 
-    def write(_attempt: int) -> User:
+    def write(_attempt: int) -> Registration:
         refuse_taken(email=email, username=username)
         user = User(email=email, username=username, password=password, confirmed=confirmed)
         db.session.add(user)
-        return user
+        # The confirmation link names the account's id.
+        db.session.flush()
+        account_mail.notify_admin_of_new_user(user)
+        return Registration(user, None if confirmed else account_mail.send_confirmation(user))
 
-    user = commit_retrying(write)
-    account_mail.notify_admin_of_new_user(user)
-    return Registration(user, None if confirmed else account_mail.send_confirmation(user))
+    return commit_retrying(write)
+
+
+def resend_confirmation(user: User) -> Delivery:
+    """Mail ``user`` a new link that confirms the account."""
+    delivery = account_mail.send_confirmation(user)
+    db.session.commit()
+    return delivery
 
 
 def authenticate(email: Any, password: Any) -> User | None:
@@ -64,6 +74,7 @@ def authenticate(email: Any, password: Any) -> User | None:
         return None
     user = user_by_email(email)
     if user is None or not user.verify_password(password):
+        LOGIN_FAILURES.inc()
         return None
     if db.session.is_modified(user):
         db.session.commit()
@@ -86,18 +97,26 @@ def change_password(user: User, old_password: Any, new_password: Any) -> None:
     password = checked_password(problems, new_password)
     problems.raise_if_any(Invalid)
     user.password = password
+    sessions.end_other_sessions(user)
     db.session.commit()
 
 
 def request_password_reset(email: Any) -> None:
-    """Mail a reset link to ``email`` if an account has it; the caller learns nothing either way."""
-    user = user_by_email(email) if isinstance(email, str) else None
+    """Mail a reset link to ``email`` if an account has it; the caller learns nothing either way.
+
+    ``Invalid`` when ``email`` is no address at all, which says nothing about who has an account.
+    """
+    problems = Problems()
+    address = checked_email(problems, email)
+    problems.raise_if_any(Invalid)
+    user = user_by_email(address)
     if user is not None:
         account_mail.send_password_reset(user)
+        db.session.commit()
 
 
 def reset_password(token: str, new_password: Any) -> None:
-    """Set a new password from a mailed reset token, which then stops working."""
+    """Set a new password from a mailed reset token, which then stops working; every session and token ends."""
     problems = Problems()
     password = checked_password(problems, new_password)
     problems.raise_if_any(Invalid)
@@ -105,6 +124,7 @@ def reset_password(token: str, new_password: Any) -> None:
     if user is None:
         raise Invalid("The password reset link is invalid or has expired.", {"token": ["is invalid or has expired"]})
     user.password = password
+    sessions.end_all_sessions(user)
     db.session.commit()
 
 
@@ -117,19 +137,32 @@ def request_email_change(user: User, new_email: Any, password: Any) -> Delivery:
     problems.raise_if_any(Invalid)
     if email_taken(email, by_other_than=user):
         raise Conflict(errors={"email": [TAKEN]})
-    return account_mail.send_email_change(user, email)
+    delivery = account_mail.send_email_change(user, email)
+    db.session.commit()
+    return delivery
 
 
 def change_email(user: User, token: str) -> bool:
-    """Move the account to the address a mailed token names; false when the link is invalid or the address taken."""
-    return commit_retrying(lambda _attempt: user.change_email(token))
+    """Move the account to the address a mailed token names; false when the link is invalid or the address taken.
+
+    Every other session and token of the user ends.
+    """
+
+    def write(_attempt: int) -> bool:
+        if not user.change_email(token):
+            return False
+        sessions.end_other_sessions(user)
+        return True
+
+    return commit_retrying(write)
 
 
 def update_account(actor: Actor, user: User, changes: Mapping[str, Any]) -> User:
     """Change the fields in ``changes``: the user's own account, or any account for an administrator.
 
     Fields: ``username``, ``email``, ``password``, ``name``, ``location``, ``about_me``, ``image``; administrators
-    also set ``confirmed`` and ``role_id``. Blank profile fields are cleared.
+    also set ``confirmed`` and ``role_id``. Blank profile fields are cleared. A new password or address ends every
+    other session and token of the user, and on the user's own account needs a recent sign-in.
     """
     admin = actor.is_authenticated and actor.is_administrator()
     if not (admin or (actor.is_authenticated and actor.id == user.id)):
@@ -137,6 +170,10 @@ def update_account(actor: Actor, user: User, changes: Mapping[str, Any]) -> User
     if not admin and any(name in changes for name in ADMIN_FIELDS):
         raise NotAllowed("Only administrators change roles and confirmations.", {"user": ["forbidden"]})
     values = checked_account_fields(changes, admin=admin)
+    new_address = "email" in values and values["email"].lower() != (user.email or "").lower()
+    ends_other_sessions = "password" in values or new_address
+    if ends_other_sessions and actor.id == user.id:
+        sessions.require_recent_sign_in(user)
 
     def write(_attempt: int) -> User:
         refuse_taken(email=values.get("email"), username=values.get("username"), other_than=user)
@@ -147,6 +184,8 @@ def update_account(actor: Actor, user: User, changes: Mapping[str, Any]) -> User
                 user.role = db.session.get(Role, value)
             else:
                 setattr(user, name, value)
+        if ends_other_sessions:
+            sessions.end_other_sessions(user)
         return user
 
     return commit_retrying(write)

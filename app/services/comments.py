@@ -6,6 +6,7 @@ from ..exceptions import Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..models import Comment, Permission, Post
 from ..validation import Problems
+from . import blocks, notifications
 from .policy import Actor, require, require_confirmed
 from .transactions import commit_retrying
 
@@ -21,8 +22,10 @@ def add_comment(actor: Actor, post: Post, body: Any) -> Comment:
     def write(_attempt: int) -> Comment:
         if db.session.get(Post, post_id) is None:
             raise NotFound(f"There is no post {post_id}.", {"article": ["not found"]})
+        blocks.refuse_if_blocked(author, post.author_id, "comment on this post")
         comment = Comment(body=text, post_id=post_id, author=author)
         db.session.add(comment)
+        notifications.notify_comment(comment, post.author_id)
         return comment
 
     return commit_retrying(write)

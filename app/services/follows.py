@@ -5,6 +5,7 @@ from sqlalchemy import delete
 from ..exceptions import Invalid
 from ..extensions import db
 from ..models import Follow, Permission, User
+from . import blocks, notifications
 from .policy import Actor, require
 from .transactions import commit_retrying
 
@@ -15,9 +16,11 @@ def follow(actor: Actor, user: User) -> bool:
     refuse_self(follower, user, "follow")
 
     def write(_attempt: int) -> bool:
+        blocks.refuse_if_blocked(follower, user.id, "follow this user")
         if follower.is_following(user):
             return False
         db.session.add(Follow(follower_id=follower.id, followed_id=user.id))
+        notifications.notify_follow(follower, user.id)
         return True
 
     return commit_retrying(write)

@@ -5,11 +5,10 @@ import re
 import pytest
 from sqlalchemy import func, insert, inspect, select
 
-from app import create_app
 from app.extensions import db as _db
 from app.fake import DEMO_ACCOUNTS, DEMO_PASSWORD
 from app.models import Comment, Follow, Post, Role, User
-from config import config
+from tests.apps import running_app
 
 ELAPSED = re.compile(r" in \d+\.\d s\.$", re.MULTILINE)
 
@@ -23,14 +22,10 @@ def self_follows() -> set[int]:
 
 
 @pytest.fixture
-def empty_app(tmp_path, monkeypatch):
+def empty_app(tmp_path):
     """The testing application on its own empty SQLite file, as ``flask deploy`` first meets production."""
-    monkeypatch.setattr(config["testing"], "SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'deploy.sqlite'}")
-    app = create_app("testing")
-    with app.app_context():
+    with running_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'deploy.sqlite'}"}) as app:
         yield app
-        _db.session.remove()
-        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ import pytest
 import requests
 from flask import request
 
-from app import create_app
 from app.log import JsonFormatter, configure_logging
-from config import TestingConfig
+from tests.apps import make_app
 from tests.appserver import ROOT, Gunicorn, production_environment, run_flask
 
 GUNICORN_SETTINGS = ROOT / "gunicorn.conf.py"
@@ -151,12 +150,11 @@ def test_production_writes_json_lines_on_stderr_at_the_level_set_in_the_environm
 
 
 @pytest.fixture
-def where_app(monkeypatch):
+def where_app():
     """Build an app with a page that shows the URL and client address it sees, under a ProxyFix setting."""
 
     def build(proxy_fix: bool):
-        monkeypatch.setattr(TestingConfig, "FLASKY_PROXY_FIX", proxy_fix)
-        app = create_app("testing")
+        app = make_app("testing", {"FLASKY_PROXY_FIX": proxy_fix})
         app.add_url_rule("/where", "where", lambda: {"url": request.url, "client": request.remote_addr})
         return app
 

@@ -1,13 +1,12 @@
-"""The probes: /healthz while the process runs, /readyz only when the database, its schema and Redis are usable."""
+"""The probes: /healthz while the process runs; /readyz while the database and its schema are usable and the instance is
+not stopping, saying "degraded" when Redis is not."""
 
 import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from app import create_app
 from app.extensions import db as _db
-from config import TestingConfig
 from tests.factories import UserFactory
 from tests.login import log_in_as
 from tests.taskqueue import UNREACHABLE_REDIS_URL
@@ -38,7 +37,12 @@ def test_probes_are_never_cached(client, migrated):
 def test_readyz_is_ready_when_the_database_is_at_the_head_revision(client, migrated):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "checks": {"database": "ok", "migrations": "ok"}}
+    assert response.get_json() == {
+        "status": "ok",
+        "serving": True,
+        "checks": {"database": "ok", "migrations": "ok"},
+        "degraded": [],
+    }
 
 
 def test_readyz_is_unavailable_until_migrations_have_run(client):
@@ -58,13 +62,15 @@ def test_readyz_is_unavailable_when_the_database_is_at_an_older_revision(client,
     assert body["checks"]["migrations"] == f"at older, head is {migrated}: run flask deploy"
 
 
-def test_readyz_is_unavailable_when_the_database_does_not_answer(monkeypatch):
-    monkeypatch.setattr(TestingConfig, "SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://postgres@127.0.0.1:1/nothing")
-    response = create_app("testing").test_client().get("/readyz")
+@pytest.mark.app_config(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/nothing")
+def test_readyz_is_unavailable_when_the_database_does_not_answer(app):
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.get_json() == {
         "status": "unavailable",
+        "serving": False,
         "checks": {"database": "unreachable", "migrations": "unknown"},
+        "degraded": [],
     }
 
 
@@ -74,11 +80,27 @@ def test_readyz_checks_redis_when_the_task_queue_is_configured(client, migrated,
     assert response.get_json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
 
 
-def test_readyz_is_unavailable_when_redis_does_not_answer(app, client, migrated):
+def test_without_redis_readyz_still_serves_and_names_redis_as_degraded(app, client, migrated):
     app.config["REDIS_URL"] = UNREACHABLE_REDIS_URL
     response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "status": "degraded",
+        "serving": True,
+        "checks": {"database": "ok", "migrations": "ok", "redis": "unreachable"},
+        "degraded": ["redis"],
+    }
+
+
+def test_a_draining_instance_is_not_ready_though_everything_answers(app, client, migrated, tmp_path):
+    app.config["FLASKY_DRAIN_FILE"] = str(tmp_path / "draining")
+    assert client.get("/readyz").status_code == 200
+    (tmp_path / "draining").touch()
+    response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["checks"]["redis"] == "unreachable"
+    assert response.get_json()["status"] == "draining"
+    assert response.get_json()["serving"] is False
+    assert client.get("/healthz").status_code == 200
 
 
 def test_probes_answer_anonymous_clients_without_a_login_redirect(client, migrated):

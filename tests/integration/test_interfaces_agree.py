@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db as _db
-from app.models import Comment, Follow, Permission, Post, Role, User
+from app.models import Block, Comment, Follow, Message, Permission, Post, Role, User
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 
 PASSWORD = "cat"  # noqa: S105 - the factories' password
@@ -128,6 +128,16 @@ ACTIONS = {
         allowed=lambda actor: actor not in {"anonymous", "unconfirmed", "without_comment"},
         happened=lambda _world, _actor: _db.session.scalar(select(func.count()).select_from(Comment)) == 1,
     ),
+    "message": Action(
+        allowed=lambda actor: actor not in {"anonymous", "unconfirmed"},
+        happened=lambda _world, _actor: _db.session.scalar(select(func.count()).select_from(Message)) == 1,
+    ),
+    "block": Action(
+        allowed=lambda actor: actor not in {"anonymous", "unconfirmed"},
+        happened=lambda world, actor: (
+            actor is not None and _db.session.get(Block, (actor.id, world.target.id)) is not None
+        ),
+    ),
 }
 
 
@@ -161,6 +171,8 @@ def send_web(client, action: str, world: World, actor: User | None):
         "edit_post": lambda: client.post(f"/edit/{post.id}", data={"body": "Edited", "submit": "Submit"}),
         "edit_demoted_post": lambda: client.post(f"/edit/{demoted.id}", data={"body": "Edited", "submit": "Submit"}),
         "comment": lambda: client.post(f"/post/{post.id}", data={"body": "A comment"}),
+        "message": lambda: client.post(f"/messages/{world.target.username}", data={"body": "A message"}),
+        "block": lambda: client.post(f"/block/{world.target.username}"),
     }
     return requests[action]()
 
@@ -181,6 +193,10 @@ def send_api(client, action: str, world: World, actor: User | None):
         "comment": lambda: client.post(
             f"/api/v1/posts/{post.id}/comments/", json={"body": "A comment"}, headers=headers
         ),
+        "message": lambda: client.post(
+            f"/api/v1/conversations/{world.target.id}", json={"body": "A message"}, headers=headers
+        ),
+        "block": lambda: client.post(f"/api/v1/users/{world.target.id}/block", headers=headers),
     }
     return requests[action]()
 
@@ -212,8 +228,25 @@ SENDERS = {"web": send_web, "api": send_api, "conduit": send_conduit}
 
 # The answer each interface gives when it does the action.
 SUCCESS = {
-    "web": {"follow": 302, "unfollow": 302, "create_post": 302, "edit_post": 302, "comment": 302},
-    "api": {"follow": 204, "unfollow": 204, "create_post": 201, "edit_post": 200, "delete_post": 204, "comment": 201},
+    "web": {
+        "follow": 302,
+        "unfollow": 302,
+        "create_post": 302,
+        "edit_post": 302,
+        "comment": 302,
+        "message": 302,
+        "block": 302,
+    },
+    "api": {
+        "follow": 204,
+        "unfollow": 204,
+        "create_post": 201,
+        "edit_post": 200,
+        "delete_post": 204,
+        "comment": 201,
+        "message": 201,
+        "block": 204,
+    },
     "conduit": {
         "follow": 200,
         "unfollow": 200,

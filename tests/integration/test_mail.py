@@ -1,10 +1,13 @@
-"""``send_email``: templates, subject prefix, sender, the delivery handle and what happens when SMTP fails."""
+"""``send_email``: templates, subject prefix, sender, the delivery handle, the outbox, and SMTP failing."""
 
 import logging
 
+from sqlalchemy import select
+
 from app.email import external_url, send_email
+from app.models import OutboxMessage
 from tests.factories import UserFactory
-from tests.mailserver import free_port, html_body, text_body, use_mail_server
+from tests.mailserver import finish_deliveries, free_port, html_body, text_body, use_mail_server
 
 
 def test_send_email_sends_both_templates_with_the_subject_prefix(app, db, smtp_server):
@@ -12,6 +15,7 @@ def test_send_email_sends_both_templates_with_the_subject_prefix(app, db, smtp_s
     user = UserFactory(username="john", email="john@example.com")
     with app.test_request_context():
         delivery = send_email("to@example.com", "Hello", "email/new_user", user=user)
+        db.session.commit()
     assert not delivery.failed(timeout=5)
     mail = smtp_server.latest_to("to@example.com")
     assert mail["Subject"] == "[Test] Hello"
@@ -26,9 +30,31 @@ def test_a_failed_send_is_logged_and_reported_by_the_delivery(app, db, caplog):
     user = UserFactory()
     with caplog.at_level(logging.ERROR, logger="app.email"), app.test_request_context():
         delivery = send_email("to@example.com", "Hello", "email/new_user", user=user)
+        db.session.commit()
         assert delivery.failed(timeout=5)
     assert isinstance(delivery.error, ConnectionRefusedError)
     assert "Could not send '[Flasky] Hello' to to@example.com" in caplog.text
+
+
+def test_a_mail_leaves_only_when_its_transaction_commits(app, db, smtp_server):
+    user = UserFactory()
+    with app.test_request_context():
+        delivery = send_email("to@example.com", "Hello", "email/new_user", user=user)
+        assert delivery.failed(timeout=0)
+        db.session.rollback()
+        db.session.commit()
+    finish_deliveries()
+    assert smtp_server.messages == []
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_a_delivered_mail_leaves_the_outbox(app, db, smtp_server):
+    with app.test_request_context():
+        delivery = send_email("to@example.com", "Hello", "email/new_user", user=UserFactory())
+        db.session.commit()
+    assert not delivery.failed(timeout=5)
+    assert smtp_server.latest_to("to@example.com")
+    assert db.session.scalars(select(OutboxMessage)).all() == []
 
 
 def test_mail_links_are_absolute_on_the_configured_base_url(app):

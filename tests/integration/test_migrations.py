@@ -13,10 +13,12 @@ from sqlalchemy import Boolean, Column, DateTime, Index, column, insert, inspect
 from sqlalchemy.exc import IntegrityError, SAWarning
 from sqlalchemy.schema import CreateIndex
 
-from app import MIGRATIONS_DIRECTORY, create_app
+from app import MIGRATIONS_DIRECTORY
 from app.extensions import db
-from config import config
+from app.models.search_index import include_name
+from tests.apps import running_app
 from tests.integration.empty_databases import postgres_server_url, throwaway_postgres_database
+from tests.integration.search_schema import search_index_differences
 
 BEFORE_CASE_INSENSITIVE_UNIQUENESS = "5b8e0c4f2a17"  # 0004; 0005 makes email and username unique ignoring case
 
@@ -40,14 +42,10 @@ def empty_database(request, tmp_path):
 
 
 @pytest.fixture
-def migrating_app(empty_database, monkeypatch):
+def migrating_app(empty_database):
     """The testing application pointed at the empty database, its context pushed."""
-    monkeypatch.setattr(config["testing"], "SQLALCHEMY_DATABASE_URI", empty_database)
-    app = create_app("testing")
-    with app.app_context():
+    with running_app("testing", {"SQLALCHEMY_DATABASE_URI": empty_database}) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def unwrapped(default: str) -> str:
@@ -69,7 +67,7 @@ def schema_differences() -> list:
 
     SQLite's reflection skips indexes on expressions, such as the unique ``lower(email)``, so Alembic cannot compare
     them there (it warns and leaves them out); on SQLite they are compared here instead, and elsewhere Alembic must not
-    skip them.
+    skip them. The full-text search index, which the models do not map, is compared by ``search_index_differences``.
     """
     with db.engine.connect() as connection, warnings.catch_warnings():
         on_sqlite = connection.dialect.name == "sqlite"
@@ -78,10 +76,15 @@ def schema_differences() -> list:
         )
         if on_sqlite:
             warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", SAWarning)
-        options = {"compare_type": True, "compare_server_default": same_parenthesised_default}
+        options = {
+            "compare_type": True,
+            "compare_server_default": same_parenthesised_default,
+            "include_name": include_name,
+        }
         differences = compare_metadata(MigrationContext.configure(connection, opts=options), db.metadata)
         if on_sqlite:
             differences += sqlite_expression_index_differences(connection)
+        differences += search_index_differences(connection)
     return differences
 
 
@@ -158,7 +161,8 @@ def current_revision() -> str:
 
 
 def table_names() -> list[str]:
-    return sorted(inspect(db.engine).get_table_names())
+    """The tables, without the full-text index's own (SQLite's FTS5 tables), which ``schema_differences`` checks."""
+    return sorted(name for name in inspect(db.engine).get_table_names() if include_name(name, "table", {}))
 
 
 def test_upgrade_of_an_empty_database_matches_the_models(migrating_app):

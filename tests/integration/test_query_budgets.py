@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.services import comments, follows, messages
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.login import log_in_as
 
@@ -53,7 +54,8 @@ def test_home_page_followed_tab_for_a_user(client, db, small_pages, count, get_c
     log_in_as(client, reader)
     client.set_cookie("show_followed", "1")
     log = get_counting("/")
-    assert log.count == 5, log
+    # one of them the navbar bell's unread count, on every page a signed-in user sees
+    assert log.count == 6, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
@@ -71,7 +73,8 @@ def test_profile_page_for_a_logged_in_visitor(client, db, small_pages, count, ge
     posts_with_comments(count, author=author)
     log_in_as(client, UserFactory())
     log = get_counting(f"/user/{author.username}")
-    assert log.count == 10, log
+    # two of them the bell's unread count and whether the visitor blocked the user (Block or Unblock)
+    assert log.count == 12, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
@@ -81,7 +84,7 @@ def test_post_page(client, db, small_pages, count, get_counting):
     CommentFactory.create_batch(count, post=post)
     log_in_as(client, UserFactory())
     log = get_counting(f"/post/{post.id}")
-    assert log.count == 5, log
+    assert log.count == 6, log
 
 
 @pytest.mark.parametrize("count", [2, FULL_PAGE])
@@ -107,4 +110,66 @@ def test_moderation_page(client, db, small_pages, count, get_counting):
     CommentFactory.create_batch(count)
     log_in_as(client, UserFactory(moderator=True))
     log = get_counting("/moderate")
-    assert log.count == 4, log
+    assert log.count == 5, log
+
+
+@pytest.fixture
+def small_social_pages(app):
+    for setting in ("FLASKY_MESSAGES_PER_PAGE", "FLASKY_NOTIFICATIONS_PER_PAGE"):
+        app.config[setting] = FULL_PAGE
+
+
+def send(sender, recipient, body: str = "Hello") -> None:
+    messages.send_message(sender, recipient, body)
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_conversations_page(client, db, small_social_pages, count, get_counting):
+    reader = UserFactory()
+    for _ in range(count):
+        correspondent = UserFactory()
+        send(correspondent, reader)
+        send(reader, correspondent)
+    log_in_as(client, reader)
+    log = get_counting("/messages")
+    # the session with its user, the role, the page of conversations with correspondents and newest messages, their
+    # number, the bell
+    assert log.count == 5, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_conversation_page(client, db, small_social_pages, count, get_counting):
+    reader, correspondent = UserFactory(), UserFactory()
+    for _ in range(count):
+        send(correspondent, reader)
+        send(reader, correspondent)
+    log_in_as(client, reader)
+    log = get_counting(f"/messages/{correspondent.username}")
+    # the session, the role, the correspondent; marking read: the messages, the unread count, their notifications;
+    # the page of messages, their number, whether the reader blocked the correspondent, the bell
+    assert log.count == 10, log
+
+
+@pytest.mark.parametrize("count", [2, FULL_PAGE])
+def test_notifications_page(client, db, small_social_pages, count, get_counting):
+    reader = UserFactory()
+    post = PostFactory(author=reader)
+    for _ in range(count):
+        follows.follow(UserFactory(), reader)
+        comments.add_comment(UserFactory(), post, "Nice")
+        send(UserFactory(), reader)
+    log_in_as(client, reader)
+    log = get_counting("/notifications")
+    # the session, the role, the page of notifications with actors, comments, posts and messages, their number,
+    # marking them read, the bell
+    assert log.count == 6, log
+
+
+def test_the_notification_count_is_one_statement(client, db, get_counting):
+    reader = UserFactory()
+    for _ in range(3):
+        follows.follow(UserFactory(), reader)
+    log_in_as(client, reader)
+    log = get_counting("/notifications/count")
+    # the session's row, its user's confirmation and the bounded count, in one statement; no activity recorded
+    assert log.count == 1, log

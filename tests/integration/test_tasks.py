@@ -1,17 +1,32 @@
 """The task queue: jobs go to Redis, a real RQ worker runs them, and a failing job ends in the failed registry."""
 
-from flask_mail import Message
+from flask import Flask
 from rq import Retry, SimpleWorker
 from rq.job import JobStatus
 from rq.registry import FailedJobRegistry
+from sqlalchemy import select
 
-from app import tasks
+from app import outbox, tasks
+from app.email import send_email
+from app.extensions import db
+from app.models import OutboxMessage
+from app.models.outbox import PENDING
+from tests.factories import UserFactory
 from tests.mailserver import free_port, text_body, use_mail_server
 from tests.taskqueue import UNREACHABLE_REDIS_URL
 
 
-def a_message(to: str = "susan@example.com") -> Message:
-    return Message(subject="[Flasky] Hello", sender="flasky@example.com", recipients=[to], body="Hello, Susan.")
+def refuse() -> None:
+    """A job that fails every time, as a send to a closed port does."""
+    raise ConnectionRefusedError("nothing listens there")
+
+
+def a_mail(app: Flask, to: str = "susan@example.com"):
+    """Mail ``to`` through ``send_email`` in a request, committed; returns the delivery."""
+    with app.test_request_context():
+        delivery = send_email(to, "Hello", "email/new_user", user=UserFactory(username="john"))
+        db.session.commit()
+    return delivery
 
 
 def work_off(queue) -> None:
@@ -19,31 +34,37 @@ def work_off(queue) -> None:
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
-def test_queued_mail_waits_for_a_worker(task_queue, smtp_server):
-    tasks.queue_task(tasks.send_message, a_message())
+def outbox_rows() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return db.session.scalars(select(OutboxMessage)).all()
+
+
+def test_queued_mail_waits_for_a_worker(app, db, task_queue, smtp_server):
+    delivery = a_mail(app)
+    assert not delivery.failed()
     assert task_queue.count == 1
     assert smtp_server.messages == []
 
 
-def test_a_worker_delivers_queued_mail(task_queue, smtp_server):
-    queued = tasks.queue_task(tasks.send_message, a_message())
-    assert not queued.failed()
+def test_a_worker_delivers_queued_mail_and_empties_the_outbox(app, db, task_queue, smtp_server):
+    a_mail(app)
+    job = task_queue.jobs[0]
     work_off(task_queue)
     message = smtp_server.latest_to("susan@example.com")
     assert message["Subject"] == "[Flasky] Hello"
-    assert text_body(message).strip() == "Hello, Susan."
-    assert queued.job.get_status() == JobStatus.FINISHED
+    assert "john" in text_body(message)
+    assert job.get_status() == JobStatus.FINISHED
+    assert outbox_rows() == []
 
 
 def test_jobs_are_retried_with_backoff_by_default(task_queue):
-    job = tasks.enqueue(tasks.send_message, a_message())
+    job = tasks.enqueue(refuse)
     assert job.retries_left == 3
     assert job.retry_intervals == [10, 30, 60]
 
 
-def test_a_job_that_keeps_failing_ends_in_the_failed_registry_after_its_retries(app, task_queue):
-    use_mail_server(app, "127.0.0.1", free_port())
-    job = tasks.enqueue(tasks.send_message, a_message(), retry=Retry(max=3, interval=0))
+def test_a_job_that_keeps_failing_ends_in_the_failed_registry_after_its_retries(task_queue):
+    job = tasks.enqueue(refuse, retry=Retry(max=3, interval=0))
     work_off(task_queue)
     job.refresh()
     assert job.get_status() == JobStatus.FAILED
@@ -52,15 +73,54 @@ def test_a_job_that_keeps_failing_ends_in_the_failed_registry_after_its_retries(
     assert "ConnectionRefusedError" in job.latest_result().exc_string
 
 
-def test_a_task_redis_refuses_is_reported_failed_and_logged(app, caplog):
+def test_a_mail_the_worker_cannot_send_waits_in_the_outbox_for_its_next_attempt(app, db, task_queue):
+    use_mail_server(app, "127.0.0.1", free_port())
+    a_mail(app)
+    job = task_queue.jobs[0]
+    work_off(task_queue)
+    assert job.get_status() == JobStatus.FINISHED
+    [row] = outbox_rows()
+    assert (row.status, row.attempts, row.claim) == (PENDING, 1, None)
+    assert "ConnectionRefusedError" in row.last_error
+
+
+def test_a_mail_redis_refuses_waits_in_the_outbox_and_is_not_reported_failed(app, db, caplog):
     app.config["REDIS_URL"] = UNREACHABLE_REDIS_URL
-    queued = tasks.queue_task(tasks.send_message, a_message())
-    assert queued.failed()
-    assert "Could not queue send_message" in caplog.text
+    delivery = a_mail(app)
+    assert not delivery.failed()
+    [row] = outbox_rows()
+    assert (row.status, row.claim, row.attempts) == (PENDING, None, 0)
+    assert "Redis does not answer" in caplog.text
 
 
-def test_flask_worker_delivers_queued_mail_and_stops_when_empty_in_burst_mode(runner, task_queue, smtp_server):
-    tasks.enqueue(tasks.send_message, a_message())
+def test_once_redis_is_back_a_drain_queues_the_mail_that_waited(app, db, task_queue, smtp_server):
+    redis_url = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = UNREACHABLE_REDIS_URL
+    app.extensions.pop("redis")
+    a_mail(app)
+    assert outbox_rows()[0].status == PENDING
+    app.config["REDIS_URL"] = redis_url
+    app.extensions.pop("redis")
+
+    assert outbox.drain() == 1
+    assert task_queue.count == 1
+    work_off(task_queue)
+    assert smtp_server.latest_to("susan@example.com")["Subject"] == "[Flasky] Hello"
+    assert outbox_rows() == []
+
+
+def test_a_job_whose_message_was_claimed_again_sends_nothing(app, db, task_queue, smtp_server):
+    a_mail(app)
+    [row] = outbox_rows()
+    row.claim = "another deliverer"
+    db.session.commit()
+    work_off(task_queue)
+    assert smtp_server.messages == []
+    assert outbox_rows()[0].claim == "another deliverer"
+
+
+def test_flask_worker_delivers_queued_mail_and_stops_when_empty_in_burst_mode(app, runner, task_queue, smtp_server):
+    a_mail(app)
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert smtp_server.latest_to("susan@example.com")["Subject"] == "[Flasky] Hello"
@@ -104,7 +164,9 @@ def test_with_redis_a_registration_queues_its_confirmation_mail_for_the_worker(c
     assert "/auth/confirm/" in text_body(confirmation)
 
 
-def test_when_redis_cannot_take_the_mail_the_page_offers_to_send_it_again(app, client, smtp_server):
+def test_when_redis_cannot_take_the_mail_the_account_and_its_mail_are_kept_for_later(app, client, smtp_server):
     app.config["REDIS_URL"] = UNREACHABLE_REDIS_URL
     response = client.post("/auth/register", data=REGISTRATION, follow_redirects=True)
-    assert "We could not send the confirmation email." in response.get_data(as_text=True)
+    assert "A confirmation email has been sent to you by email." in response.get_data(as_text=True)
+    [row] = outbox_rows()
+    assert (row.status, row.summary) == (PENDING, "'[Flasky] Confirm Your Account' to susan@example.com")

@@ -23,6 +23,8 @@ from tests.load.harness import ROOT, DataSet, default_workers, driver_url, ensur
 from tests.load.site import PASSWORD, PlainHttpCookieJar, csrf_token
 
 READER = "demo@example.com"
+# A word of the fake posts' vocabulary found in about 4% of them, as many as a typical word of that vocabulary.
+SEARCH_WORD = "music"
 SIZE_LABELS = {1_000: "1k", 10_000: "10k", 100_000: "100k"}
 
 
@@ -64,7 +66,8 @@ def database_url(engine: str, posts: int, postgres_server: str) -> str:
 
 
 def scenarios(url: str) -> list[Scenario]:
-    """The pages to measure, on rows of this data set: a busy profile, the most commented post, the reader's feed."""
+    """The pages to measure, on rows of this data set: a busy profile, the most commented post, the reader's feed,
+    a search."""
     engine = create_engine(driver_url(url))
     with engine.connect() as connection:
         reader_id = connection.scalar(select(User.id).where(User.email == READER))
@@ -79,8 +82,10 @@ def scenarios(url: str) -> list[Scenario]:
         Scenario("Home, Followed, page 200", "/?page=200", "member"),
         Scenario("Profile", f"/user/{author}", "anonymous"),
         Scenario("Post with comments", f"/post/{post_id}", "anonymous"),
+        Scenario("Search, one word", f"/search?q={SEARCH_WORD}", "anonymous"),
         Scenario("API posts list", "/api/v1/posts/", "api"),
         Scenario("API timeline", f"/api/v1/users/{reader_id}/timeline/", "api"),
+        Scenario("API search", f"/api/v1/search/posts?q={SEARCH_WORD}", "api"),
     ]
 
 

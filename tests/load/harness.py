@@ -233,15 +233,20 @@ def run_locust(
     run_time: str,
     html: Path | None = None,
     timeout: float | None = None,
+    locustfile: Path = LOCUSTFILE,
+    settings: dict[str, str] | None = None,
 ) -> int:
-    """Run the load profiles headless against ``base_url`` for ``run_time``; returns Locust's exit status."""
+    """Run the load profiles headless against ``base_url`` for ``run_time``; returns Locust's exit status.
+
+    ``locustfile`` and the environment ``settings`` of its process choose other profiles (``tests/load/chaos.py``).
+    """
     csv_prefix.parent.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable,
         "-m",
         "locust",
         "--locustfile",
-        str(LOCUSTFILE),
+        str(locustfile),
         "--headless",
         "--host",
         base_url,
@@ -265,7 +270,7 @@ def run_locust(
         completed = subprocess.run(  # noqa: S603
             command,
             cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONPATH": str(ROOT), **(settings or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             timeout=timeout,

@@ -5,9 +5,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as loaded_config
 from app import create_app
+from app.extensions import db, limiter
 
 CONFIG_FILE = Path(loaded_config.__file__)
 # Settings the tests below read; cleared so the developer's shell or .env cannot change the outcome.
@@ -27,6 +29,7 @@ SETTINGS = [
     "FLASKY_COMMENTS_PER_PAGE",
     "FLASKY_SLOW_DB_QUERY_TIME",
     "FLASKY_PASSWORD_HASH_METHOD",
+    "FLASKY_CORS_ORIGINS",
 ]
 
 
@@ -72,6 +75,7 @@ def test_flasky_defaults(load_config):
     assert settings.FLASKY_PASSWORD_HASH_METHOD == "scrypt:131072:8:1"
     assert settings.MAIL_PORT == 25
     assert settings.MAIL_USE_TLS is False
+    assert settings.FLASKY_CORS_ORIGINS == []
 
 
 def test_settings_come_from_the_environment(load_config):
@@ -138,11 +142,9 @@ def test_testing_disables_csrf_and_hashes_cheaply(load_config):
     assert testing.FLASKY_PASSWORD_HASH_METHOD.startswith("pbkdf2:")
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
-    monkeypatch.setattr(loaded_config.ProductionConfig, "SECRET_KEY", None)
-    monkeypatch.setattr(loaded_config.ProductionConfig, "FLASKY_BASE_URL", "https://flasky.example.com")
+def test_production_refuses_to_start_without_a_secret_key():
     with pytest.raises(SystemExit) as stopped:
-        create_app("production")
+        create_app("production", {"SECRET_KEY": None, "FLASKY_BASE_URL": "https://flasky.example.com"})
     message = str(stopped.value)
     assert message == "Flasky: SECRET_KEY must be set in the environment for the production configuration."
     assert "\n" not in message
@@ -152,11 +154,9 @@ def test_production_without_secret_key_in_the_environment_has_none(load_config):
     assert load_config().ProductionConfig.SECRET_KEY is None
 
 
-def test_production_refuses_to_start_without_a_base_url(monkeypatch):
-    monkeypatch.setattr(loaded_config.ProductionConfig, "SECRET_KEY", "s3cret")
-    monkeypatch.setattr(loaded_config.ProductionConfig, "FLASKY_BASE_URL", None)
+def test_production_refuses_to_start_without_a_base_url():
     with pytest.raises(SystemExit) as stopped:
-        create_app("production")
+        create_app("production", {"SECRET_KEY": "s3cret", "FLASKY_BASE_URL": None})
     message = str(stopped.value)
     assert message == "Flasky: FLASKY_BASE_URL (the site's public URL, for links in mail) must be set."
     assert "\n" not in message
@@ -166,10 +166,37 @@ def test_production_without_base_url_in_the_environment_has_none(load_config):
     assert load_config().ProductionConfig.FLASKY_BASE_URL is None
 
 
-def test_production_starts_with_a_secret_key(monkeypatch):
-    monkeypatch.setattr(loaded_config.ProductionConfig, "SECRET_KEY", "s3cret")
-    monkeypatch.setattr(loaded_config.ProductionConfig, "FLASKY_BASE_URL", "https://flasky.example.com")
-    app = create_app("production")
+def test_production_starts_with_a_secret_key():
+    app = create_app("production", {"SECRET_KEY": "s3cret", "FLASKY_BASE_URL": "https://flasky.example.com"})
     assert app.config["SECRET_KEY"] == "s3cret"
     assert not app.debug
     assert not app.testing
+
+
+def test_overrides_replace_the_configuration_before_the_extensions_read_it(tmp_path):
+    overrides = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'elsewhere.sqlite'}",
+        "RATELIMIT_ENABLED": True,
+        "FLASKY_AUTH_RATE_LIMIT": "2 per minute",
+        "FLASKY_PROXY_FIX": True,
+    }
+    app = create_app("testing", overrides)
+    assert {name: app.config[name] for name in overrides} == overrides
+    assert limiter.enabled is True
+    assert isinstance(app.wsgi_app, ProxyFix)
+    with app.app_context():
+        assert db.engine.url.database == str(tmp_path / "elsewhere.sqlite")
+        db.engine.dispose()
+
+
+def test_without_overrides_the_named_configuration_stands():
+    testing = loaded_config.config["testing"]
+    app = create_app("testing")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == testing.SQLALCHEMY_DATABASE_URI
+    assert app.config["RATELIMIT_ENABLED"] is testing.RATELIMIT_ENABLED
+    assert not isinstance(app.wsgi_app, ProxyFix)
+
+
+def test_lower_case_overrides_are_refused_rather_than_ignored():
+    with pytest.raises(ValueError, match="upper case; these would be ignored: secret_key"):
+        create_app("testing", {"secret_key": "s3cret", "FLASKY_ADMIN": "boss@example.com"})

@@ -1,4 +1,7 @@
-"""Properties of every token kind: round trips, tampering, crossed purposes and users, expiry, damage."""
+"""Properties of every signed token kind: round trips, tampering, crossed purposes and users, expiry, damage.
+
+API tokens are no signed tokens but rows (``tests/unit/test_sessions.py``); damaged ones are refused here too.
+"""
 
 import string
 import time
@@ -22,7 +25,7 @@ BASE64_URL_ALPHABET = string.ascii_letters + string.digits + "-_"
 new_emails = st.from_regex(r"[a-z0-9]{1,20}\.[a-z0-9]{1,10}@[a-z]{1,12}\.(com|org|net)", fullmatch=True)
 
 
-PURPOSES = ["confirm", "reset", "change-email", "auth"]
+PURPOSES = ["confirm", "reset", "change-email"]
 purposes = st.sampled_from(PURPOSES)
 
 
@@ -35,8 +38,6 @@ def make_token(purpose: str, user: User, new_email: str, expiration: int = 3600)
             return user.generate_reset_token(expiration)
         case "change-email":
             return user.generate_email_change_token(new_email, expiration)
-        case "auth":
-            return user.generate_auth_token(expiration)
     raise AssertionError(purpose)
 
 
@@ -49,8 +50,6 @@ def accepted(purpose: str, user: User, token, new_email: str) -> bool:
             return User.reset_password(token, "a new password") and user.verify_password("a new password")
         case "change-email":
             return user.change_email(token) and user.email == new_email
-        case "auth":
-            return User.verify_auth_token(token) == user
     raise AssertionError(purpose)
 
 
@@ -177,6 +176,6 @@ def test_truncated_tokens_are_refused_without_raising(db, purpose, new_email, da
 
 def test_token_signed_with_another_secret_key_is_refused(app, db):
     user = fresh_user()
-    token = user.generate_auth_token()
+    token = user.generate_reset_token()
     app.config["SECRET_KEY"] = "a different key"
-    assert User.verify_auth_token(token) is None
+    assert User.user_for_reset_token(token) is None

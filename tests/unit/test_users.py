@@ -5,9 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import user as user_model
 from app.extensions import db as _db
-from app.models import Comment, Permission, Post, Role, User, load_user
+from app.models import Comment, Permission, Post, Role, User, UserSession
+from app.models import user as user_model
+from app.services import accounts, sessions
+from app.services.sessions import load_user
 from app.timestamps import utcnow
 from app.tokens import generate_token, load_token
 from tests.factories import CommentFactory, PostFactory, UserFactory
@@ -341,25 +343,42 @@ def test_bad_auth_token_finds_nobody(db):
 
 def test_login_manager_loads_a_user_by_its_session_id(db):
     user = UserFactory()
-    assert user.get_id() == f"{user.id}:{user.password_fingerprint()}"
+    row = sessions.sign_in(user)
+    session_id, _, secret = user.get_id().partition(".")
+    assert session_id == str(row.id)
+    assert secret not in row.secret_hash
     assert load_user(user.get_id()) == user
 
 
-def test_a_password_change_ends_every_session(db):
+def test_a_password_change_keeps_the_current_session_and_ends_every_other(db):
     user = UserFactory(password="cat")
-    session_id = user.get_id()
-    user.password = "dog"
-    _db.session.commit()
-    assert load_user(session_id) is None
-    assert load_user(str(user.id)) is None
+    other = sessions.sign_in(user)
+    other_id = user.get_id()
+    sessions.sign_in(user)
+    current_id = user.get_id()
+
+    accounts.change_password(user, "cat", "dog-kennel")
+
+    assert load_user(current_id) == user
+    assert load_user(other_id) is None
+    assert _db.session.get(UserSession, other.id).revoked_at is not None
 
 
 def test_a_password_change_ends_every_api_token(db):
     user = UserFactory(password="cat")
     token = user.generate_auth_token()
+    sessions.sign_in(user)
+    accounts.change_password(user, "cat", "dog-kennel")
+    assert User.verify_auth_token(token) is None
+
+
+def test_a_password_set_on_the_model_alone_ends_no_session(db):
+    """Ending sessions is the account service's rule, so that it keeps the one that made the change."""
+    user = UserFactory(password="cat")
+    token = user.generate_auth_token()
     user.password = "dog"
     _db.session.commit()
-    assert User.verify_auth_token(token) is None
+    assert User.verify_auth_token(token) == user
 
 
 @pytest.mark.parametrize("user_id", ["999999", "not-a-number"])

@@ -4,7 +4,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
+from .account import DeleteAccountPage, ExportPage
 from .base import Page
+from .messages import ConversationPage
 
 
 class ProfilePage(Page):
@@ -16,6 +18,9 @@ class ProfilePage(Page):
 
     def unfollow(self) -> "ProfilePage":
         return self.go_to(ProfilePage, self.profile_button("Unfollow"))
+
+    def message(self) -> ConversationPage:
+        return self.go_to(ConversationPage, (By.LINK_TEXT, "Message"))
 
     def edit_profile(self) -> "EditProfilePage":
         return self.go_to(EditProfilePage, (By.LINK_TEXT, "Edit Profile"))
@@ -60,6 +65,13 @@ class EditProfilePage(Page):
         """Change name, location and about_me, then submit."""
         self.fill(**fields)
         return self.submit_to(ProfilePage)
+
+    def download_my_data(self) -> ExportPage:
+        button = "//section[contains(@class, 'your-data')]//button[normalize-space()='Download my data']"
+        return self.go_to(ExportPage, (By.XPATH, button))
+
+    def delete_my_account(self) -> DeleteAccountPage:
+        return self.go_to(DeleteAccountPage, (By.LINK_TEXT, "Delete my account"))
 
 
 class EditProfileAdminPage(Page):

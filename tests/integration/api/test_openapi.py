@@ -53,6 +53,20 @@ def test_document_is_public_and_lists_every_operation(client, db):
         ("GET", "/api/v1/comments/"),
         ("GET", "/api/v1/comments/{id}"),
         ("GET", "/api/v1/search/posts"),
+        ("GET", "/api/v1/conversations/"),
+        ("GET", "/api/v1/conversations/{id}"),
+        ("POST", "/api/v1/conversations/{id}"),
+        ("POST", "/api/v1/conversations/{id}/read"),
+        ("GET", "/api/v1/messages/{id}"),
+        ("POST", "/api/v1/users/{id}/block"),
+        ("DELETE", "/api/v1/users/{id}/block"),
+        ("DELETE", "/api/v1/users/{id}"),
+        ("GET", "/api/v1/notifications/"),
+        ("GET", "/api/v1/notifications/count"),
+        ("POST", "/api/v1/notifications/read"),
+        ("POST", "/api/v1/export"),
+        ("GET", "/api/v1/export"),
+        ("GET", "/api/v1/export/archive"),
     }
 
 

@@ -28,6 +28,12 @@ POST_ROUTES = [
     "/auth/reset",
     "/auth/reset/{token}",
     "/auth/change-email",
+    "/auth/login/code",
+    "/auth/reauthenticate",
+    "/auth/security/sessions/{post_id}/revoke",
+    "/auth/security/revoke-others",
+    "/auth/two-factor",
+    "/auth/two-factor/disable",
 ]
 # Forms whose typed text is worth keeping: refused, they come back filled in, with a message to send them again.
 KEEP_TYPED_TEXT = {"/", "/post/{post_id}", "/edit/{post_id}"}

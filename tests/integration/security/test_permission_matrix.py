@@ -51,7 +51,7 @@ AUTH_ROUTES = {
     ),
     "reset page": (Route("GET", "/auth/reset/not-a-token"), [200, "/", "/", "/", "/"]),
     "reset, bad link": (
-        Route("POST", "/auth/reset/not-a-token", {"password": "y", "password2": "y"}),
+        Route("POST", "/auth/reset/not-a-token", {"password": "long enough", "password2": "long enough"}),
         ["/auth/reset", "/", "/", "/", "/"],
     ),
     "change email page": (Route("GET", "/auth/change-email"), [LOGIN, 200, 200, 200, 200]),
@@ -60,11 +60,31 @@ AUTH_ROUTES = {
         [LOGIN, 200, 200, 200, 200],
     ),
     "change email, bad link": (Route("GET", "/auth/change-email/not-a-token"), [LOGIN, "/", "/", "/", "/"]),
+    "login code page, no password given": (Route("GET", "/auth/login/code"), ["/auth/login"] * 5),
+    "login code, no password given": (Route("POST", "/auth/login/code", {"code": "123456"}), ["/auth/login"] * 5),
+    "password again page": (Route("GET", "/auth/reauthenticate"), [LOGIN, 200, 200, 200, 200]),
+    "password again, wrong": (Route("POST", "/auth/reauthenticate", {"password": "x"}), [LOGIN, 200, 200, 200, 200]),
+    "security page": (Route("GET", "/auth/security"), [LOGIN, 200, 200, 200, 200]),
+    "end a session that is not one's own": (
+        Route("POST", "/auth/security/sessions/999/revoke"),
+        [LOGIN, "/auth/security", "/auth/security", "/auth/security", "/auth/security"],
+    ),
+    "end every other session": (
+        Route("POST", "/auth/security/revoke-others"),
+        [LOGIN, "/auth/security", "/auth/security", "/auth/security", "/auth/security"],
+    ),
+    "two-step set-up page": (Route("GET", "/auth/two-factor"), [LOGIN, 200, 200, 200, 200]),
+    "two-step set-up, wrong code": (Route("POST", "/auth/two-factor", {"code": "x"}), [LOGIN, 200, 200, 200, 200]),
+    "two-step off": (
+        Route("POST", "/auth/two-factor/disable"),
+        [LOGIN, "/auth/security", "/auth/security", "/auth/security", "/auth/security"],
+    ),
 }
 
 NO_TOKEN, FORBIDDEN = 401, 403
 API_ROUTES = {
     "get a token": (Route("POST", "/api/v1/tokens/"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
+    "revoke the token sent": (Route("DELETE", "/api/v1/tokens/"), [NO_TOKEN, FORBIDDEN, 204, 204, 204]),
     "list posts": (Route("GET", "/api/v1/posts/"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
     "write a post": (Route("POST", "/api/v1/posts/", {"body": "hello"}), [NO_TOKEN, FORBIDDEN, 201, 201, 201]),
     "read a post": (Route("GET", "/api/v1/posts/{post_id}"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
@@ -85,6 +105,7 @@ API_ROUTES = {
         [NO_TOKEN, FORBIDDEN, 201, 201, 201],
     ),
     "list comments": (Route("GET", "/api/v1/comments/"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
+    "search posts, without a query": (Route("GET", "/api/v1/search/posts"), [NO_TOKEN, FORBIDDEN, 422, 422, 422]),
     "read a comment": (Route("GET", "/api/v1/comments/{comment_id}"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
     "read a user": (Route("GET", "/api/v1/users/{user_id}"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
     "a user's posts": (Route("GET", "/api/v1/users/{user_id}/posts/"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
@@ -94,6 +115,32 @@ API_ROUTES = {
     ),
     "follow": (Route("POST", "/api/v1/users/{user_id}/follow"), [NO_TOKEN, FORBIDDEN, 204, 204, 204]),
     "unfollow": (Route("DELETE", "/api/v1/users/{user_id}/follow"), [NO_TOKEN, FORBIDDEN, 204, 204, 204]),
+    "list conversations": (Route("GET", "/api/v1/conversations/"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
+    "read a conversation": (Route("GET", "/api/v1/conversations/{user_id}"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
+    "send a message": (
+        Route("POST", "/api/v1/conversations/{user_id}", {"body": "hello"}),
+        [NO_TOKEN, FORBIDDEN, 201, 201, 201],
+    ),
+    "mark a conversation read": (
+        Route("POST", "/api/v1/conversations/{user_id}/read"),
+        [NO_TOKEN, FORBIDDEN, 204, 204, 204],
+    ),
+    "read a message that is no one's": (
+        Route("GET", "/api/v1/messages/{message_id}"),
+        [NO_TOKEN, FORBIDDEN, 404, 404, 404],
+    ),
+    "block": (Route("POST", "/api/v1/users/{user_id}/block"), [NO_TOKEN, FORBIDDEN, 204, 204, 204]),
+    "unblock, not blocked": (Route("DELETE", "/api/v1/users/{user_id}/block"), [NO_TOKEN, FORBIDDEN, 409, 409, 409]),
+    "list notifications": (Route("GET", "/api/v1/notifications/"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
+    "count notifications": (Route("GET", "/api/v1/notifications/count"), [NO_TOKEN, FORBIDDEN, 200, 200, 200]),
+    "mark notifications read": (Route("POST", "/api/v1/notifications/read"), [NO_TOKEN, FORBIDDEN, 204, 204, 204]),
+    "export my data": (Route("POST", "/api/v1/export"), [NO_TOKEN, FORBIDDEN, 202, 202, 202]),
+    "my export, none yet": (Route("GET", "/api/v1/export"), [NO_TOKEN, FORBIDDEN, 404, 404, 404]),
+    "my archive, none yet": (Route("GET", "/api/v1/export/archive"), [NO_TOKEN, FORBIDDEN, 404, 404, 404]),
+    "delete another's account, wrong password": (
+        Route("DELETE", "/api/v1/users/{user_id}", {"password": "x"}),
+        [NO_TOKEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 422],
+    ),
     "document": (Route("GET", "/api/v1/openapi.json"), [200, 200, 200, 200, 200]),
     "documentation page": (Route("GET", "/api/v1/docs"), [200, 200, 200, 200, 200]),
     "documentation script": (
@@ -135,11 +182,12 @@ def test_api_matrix(client, db, route, visitor, expected):
     user = make_visitor(visitor)
     headers = {}
     if user is not None:
-        headers = basic_auth(user.email, "cat") if route.url.endswith("/tokens/") else token_auth(user)
+        password_only = route.method == "POST" and route.url.endswith("/tokens/")
+        headers = basic_auth(user.email, "cat") if password_only else token_auth(user)
         if route.method == "DELETE" and route.url.endswith("/follow"):
             user.follow(author)
             db.session.commit()
-    url = route.url.format(post_id=comment.post_id, comment_id=comment.id, user_id=author.id)
+    url = route.url.format(post_id=comment.post_id, comment_id=comment.id, user_id=author.id, message_id=999)
 
     response = client.open(url, method=route.method, json=route.data, headers=headers)
 
@@ -156,12 +204,20 @@ def rules_of(app, blueprint: str) -> set[tuple[str, str]]:
 
 
 def test_the_account_matrix_covers_every_account_route(app):
-    covered = {(route.url.replace("not-a-token", "<token>"), route.method) for route, _ in AUTH_ROUTES.values()}
+    covered = {
+        (route.url.replace("not-a-token", "<token>").replace("/999/", "/<int:id>/"), route.method)
+        for route, _ in AUTH_ROUTES.values()
+    }
     assert rules_of(app, "auth") == covered
 
 
 def test_the_api_matrix_covers_every_api_route(app):
-    placeholders = {"{post_id}": "<int:id>", "{comment_id}": "<int:id>", "{user_id}": "<int:id>"}
+    placeholders = {
+        "{post_id}": "<int:id>",
+        "{comment_id}": "<int:id>",
+        "{user_id}": "<int:id>",
+        "{message_id}": "<int:id>",
+    }
     covered = set()
     for route, _ in API_ROUTES.values():
         url = route.url.replace("swagger-initializer.js", "<path:filename>")

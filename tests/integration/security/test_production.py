@@ -3,9 +3,8 @@
 import pytest
 from werkzeug.security import generate_password_hash
 
-from app import create_app
-from app.extensions import db as _db
-from config import ProductionConfig, TestingConfig
+from config import ProductionConfig, config
+from tests.apps import running_app
 from tests.factories import UserFactory
 
 from .test_headers import assert_security_headers
@@ -15,17 +14,18 @@ from .test_sessions import cookie_attributes, set_cookie
 @pytest.fixture
 def app(monkeypatch):
     """The production configuration on the test database, with a secret key, leaving the log setup alone."""
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a production secret")
-    monkeypatch.setattr(ProductionConfig, "FLASKY_BASE_URL", "https://flasky.example.com")
-    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", TestingConfig.SQLALCHEMY_DATABASE_URI)
-    monkeypatch.setattr(ProductionConfig, "WTF_CSRF_ENABLED", False, raising=False)
     monkeypatch.setattr("app.log.configure_logging", lambda _level: None)
-    # Production hashing costs 128 MiB and a fraction of a second a login; its strength is tested on its own.
-    monkeypatch.setattr(ProductionConfig, "FLASKY_PASSWORD_HASH_METHOD", TestingConfig.FLASKY_PASSWORD_HASH_METHOD)
-    app = create_app("production")
-    with app.app_context():
+    testing = config["testing"]
+    overrides = {
+        "SECRET_KEY": "a production secret",
+        "FLASKY_BASE_URL": "https://flasky.example.com",
+        "SQLALCHEMY_DATABASE_URI": testing.SQLALCHEMY_DATABASE_URI,
+        "WTF_CSRF_ENABLED": False,
+        # Production hashing costs 128 MiB and a fraction of a second a login; its strength is tested on its own.
+        "FLASKY_PASSWORD_HASH_METHOD": testing.FLASKY_PASSWORD_HASH_METHOD,
+    }
+    with running_app("production", overrides) as app:
         yield app
-        _db.engine.dispose()
 
 
 def test_production_hashes_passwords_with_scrypt_at_n_2_to_the_17():

@@ -4,12 +4,11 @@ import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 
+from tests.apps import rate_limited
 from tests.factories import UserFactory
 from tests.integration.api.conftest import basic_auth
 from tests.login import log_in_as
 from tests.services import unavailable
-
-from .conftest import limited_app
 
 LIMIT = 3
 REDIS_TEST_URL = "redis://127.0.0.1:6379/6"
@@ -39,9 +38,9 @@ def storage(request):
 
 
 @pytest.fixture
-def app(monkeypatch, storage):
-    """The application with its rate limiter on."""
-    yield from limited_app(monkeypatch, storage, f"{LIMIT} per minute")
+def app_config(storage):
+    """The application with its rate limiter on, counting in ``storage``."""
+    return rate_limited(f"{LIMIT} per minute", storage)
 
 
 def assert_refused_with_retry_after(response, mimetype: str) -> None:
@@ -91,12 +90,13 @@ def test_a_client_preferring_json_gets_a_json_429(client, db):
 
 def test_api_tokens_past_the_limit_get_a_json_429(client, db):
     user = UserFactory()
-    for _ in range(LIMIT):
-        client.post("/api/v1/tokens/", headers=basic_auth(user.email, "cat"))
+    allowed = [client.post("/api/v1/tokens/", headers=basic_auth(user.email, "cat")).status_code for _ in range(LIMIT)]
 
     refused = client.post("/api/v1/tokens/", headers=basic_auth(user.email, "cat"))
 
+    assert allowed == [200] * LIMIT
     assert_refused_with_retry_after(refused, "application/json")
+    assert refused.json["error"] == "too many requests"
 
 
 def test_the_limit_is_counted_per_client_address(client, db):

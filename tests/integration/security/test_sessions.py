@@ -44,7 +44,7 @@ def test_nothing_set_in_the_session_before_login_survives_it(client, auth):
 def test_a_new_account_starts_on_a_new_session(client, smtp_server):
     with client.session_transaction() as planted:
         planted["planted"] = "by an attacker"
-    data = {"email": "ann@example.com", "username": "ann", "password": "cat", "password2": "cat"}
+    data = {"email": "ann@example.com", "username": "ann", "password": "ann-secret", "password2": "ann-secret"}
 
     assert client.post("/auth/register", data=data).headers["Location"] == "/auth/unconfirmed"
 

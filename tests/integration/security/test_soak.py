@@ -14,9 +14,8 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from app import create_app
 from app.extensions import db
-from config import TestingConfig
+from tests.apps import make_app
 from tests.appserver import Browser, Gunicorn, production_environment, run_flask
 from tests.factories import PostFactory, UserFactory
 from tests.integration.api.conftest import basic_auth
@@ -40,9 +39,7 @@ def soak_database():
 
 def seed(database_url: str) -> int:
     """Make the writers' accounts and the post they all comment on; returns the post's id."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TestingConfig, "SQLALCHEMY_DATABASE_URI", database_url)
-        seeder = create_app("testing")
+    seeder = make_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url})
     with seeder.app_context():
         writers = [UserFactory(email=f"soak{n}@example.com", username=f"soak{n}") for n in range(WRITERS)]
         post_id = PostFactory(author=writers[0], body="Comment here").id

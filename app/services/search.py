@@ -1,0 +1,217 @@
+"""Searching posts and people for what a reader typed: best match first, then newest, matched words highlighted.
+
+Who may see what: every post is public, and only posts' titles and bodies are searched, never comments, so a
+disabled comment can neither match nor show. People are found by the words of their username and name (the last
+word typed may be the start of one), never by email address.
+
+Each engine ranks and highlights with its own index (``app.models.search_index``): ``ts_rank`` and ``ts_headline``
+on PostgreSQL, ``bm25()``, ``highlight()`` and ``snippet()`` on SQLite. A page is one statement whatever its size:
+the matches ranked and counted in a subquery, then only the page's posts read with their authors, tags and
+highlights, so the costly highlighting runs for the page's posts alone.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, Select, Subquery, case, column, func, literal_column, select, table
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Post, User
+from ..models.search_index import POSTS_FTS, SEARCH_COLUMN, USERS_FTS
+from ..pagination import newest_first
+from .search_query import SearchQuery, parse
+
+# Private-use characters no one types: the database puts them around matched words, and ``highlighted`` turns
+# them into <mark> once everything else is escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+SNIPPET_WORDS = 24
+# A word in the title counts for more than the same word in the body (PostgreSQL: weights 'A' and 'B').
+TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
+PEOPLE_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class PostMatch:
+    """A post found by a search, its title and a snippet of its body with the matched words in <mark>."""
+
+    post: Post
+    title: Markup
+    snippet: Markup
+
+
+class SqliteIndex:
+    """The query in FTS5 on ``posts_fts``: ``bm25()`` ranks, ``highlight()`` and ``snippet()`` mark the words."""
+
+    fts = table(POSTS_FTS, column("rowid"))
+    people_fts = table(USERS_FTS, column("rowid"))
+
+    def __init__(self, query: SearchQuery) -> None:
+        self.query = query
+        self.expression = query.fts5()
+
+    def matches(self) -> ColumnElement[bool]:
+        return literal_column(POSTS_FTS).op("MATCH")(self.expression)
+
+    def page(self, limit: int, offset: int) -> Subquery:
+        """The page's ids, ranks and the number of matches, best first.
+
+        Ranking reads only the index; the posts' timestamps, which order equal ranks, are read only for the
+        candidates: the matches ranked at least as high as the last row of the page could be (``threshold``).
+        """
+        rank = -func.bm25(literal_column(POSTS_FTS), TITLE_WEIGHT, BODY_WEIGHT)
+        ranked = (
+            select(self.fts.c.rowid.label("id"), rank.label("rank"))
+            .where(self.matches())
+            .cte("ranked")
+            .prefix_with("MATERIALIZED")
+        )
+        best = select(ranked.c.rank).order_by(ranked.c.rank.desc()).limit(offset + limit).subquery()
+        threshold = select(func.min(best.c.rank)).scalar_subquery()
+        total = select(func.count()).select_from(ranked).scalar_subquery()
+        return (
+            select(ranked.c.id, ranked.c.rank, total.label("total"))
+            .join(Post, Post.id == ranked.c.id)
+            .where(ranked.c.rank >= threshold)
+            .order_by(ranked.c.rank.desc(), *newest_first(Post))
+            .limit(limit)
+            .offset(offset)
+            .subquery()
+        )
+
+    def count(self) -> Select:
+        return select(func.count()).select_from(self.fts).where(self.matches())
+
+    def title(self) -> ColumnElement[str]:
+        return self.marked(func.highlight(literal_column(POSTS_FTS), 0, MARK_START, MARK_END))
+
+    def snippet(self) -> ColumnElement[str]:
+        return self.marked(func.snippet(literal_column(POSTS_FTS), 1, MARK_START, MARK_END, "…", SNIPPET_WORDS))
+
+    def marked(self, function: ColumnElement[str]) -> ColumnElement[str]:
+        """``function`` on the outer query's post: FTS5's auxiliary functions need the MATCH in their own query."""
+        return select(function).where(self.matches(), self.fts.c.rowid == Post.id).scalar_subquery()
+
+    def people(self) -> Select:
+        """The users whose username or name matches, through ``users_fts``."""
+        matches = literal_column(USERS_FTS).op("MATCH")(self.query.fts5_prefixes())
+        return select(User).join(self.people_fts, self.people_fts.c.rowid == User.id).where(matches)
+
+
+class PostgresIndex:
+    """The query as a ``tsquery`` against ``posts.search_vector``: ``ts_rank`` ranks, ``ts_headline`` marks."""
+
+    vector = literal_column(f"posts.{SEARCH_COLUMN}")
+    marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
+
+    def __init__(self, query: SearchQuery) -> None:
+        self.query = query
+        self.websearch = query.websearch()
+
+    def tsquery(self) -> ColumnElement[Any]:
+        return func.websearch_to_tsquery("english", self.websearch)
+
+    def matches(self) -> ColumnElement[bool]:
+        return self.vector.op("@@")(self.tsquery())
+
+    def page(self, limit: int, offset: int) -> Subquery:
+        """The page's ids, ranks and the number of matches, best first, in one pass over the matching rows.
+
+        ``OFFSET 0`` keeps the rank computed below the window that counts, so the window holds no tsvectors.
+        """
+        rank = func.ts_rank(self.vector, self.tsquery())
+        ranked = select(Post.id, Post.timestamp, rank.label("rank")).where(self.matches()).offset(0).subquery()
+        return (
+            select(ranked.c.id, ranked.c.rank, func.count().over().label("total"))
+            .order_by(ranked.c.rank.desc(), *newest_first(ranked.c))
+            .limit(limit)
+            .offset(offset)
+            .subquery()
+        )
+
+    def count(self) -> Select:
+        return select(func.count()).select_from(Post).where(self.matches())
+
+    def title(self) -> ColumnElement[str]:
+        return func.ts_headline("english", Post.title, self.tsquery(), f"HighlightAll=true, {self.marks}")
+
+    def snippet(self) -> ColumnElement[str]:
+        options = f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, {self.marks}"
+        return func.ts_headline("english", Post.body, self.tsquery(), options)
+
+    def people(self) -> Select:
+        """The users whose username or name matches, through ``users.search_vector``."""
+        tsquery = func.to_tsquery("simple", self.query.tsquery_prefixes())
+        return select(User).where(literal_column(f"users.{SEARCH_COLUMN}").op("@@")(tsquery))
+
+
+FullTextIndex = SqliteIndex | PostgresIndex
+INDEXES: dict[str, type[FullTextIndex]] = {"sqlite": SqliteIndex, "postgresql": PostgresIndex}
+
+
+class SearchPagination(Pagination):
+    """A page of ``PostMatch`` items, best match first and newest among equals, with the exact number of matches.
+
+    The page's statement counts the matches too; only a page past the last needs a second statement to count them.
+    """
+
+    _counted: int | None = None
+
+    def _query_items(self) -> list[PostMatch]:
+        index: FullTextIndex = self._query_args["index"]
+        page = index.page(self.per_page, self._query_offset)
+        statement = (
+            select(Post, index.title(), index.snippet(), page.c.total)
+            .join(page, page.c.id == Post.id)
+            .options(joinedload(Post.author), joinedload(Post.tag_links))
+            .order_by(page.c.rank.desc(), *newest_first(Post))
+        )
+        rows = db.session.execute(statement).unique().all()
+        self._counted = rows[0].total if rows else None
+        return [PostMatch(post, highlighted(title), highlighted(snippet)) for post, title, snippet, _total in rows]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return db.session.scalar(self._query_args["index"].count())
+
+
+def full_text_index(text: str) -> FullTextIndex:
+    """The query ``text`` against this engine's index; ``Invalid`` with a message when it cannot be searched."""
+    return INDEXES[db.session.get_bind().dialect.name](parse(text))
+
+
+def search_posts(text: str, page: int, per_page: int) -> SearchPagination:
+    """The page ``page`` of the posts matching ``text``; ``Invalid`` with a message when ``text`` can't be searched."""
+    index = full_text_index(text)
+    return SearchPagination(page=page, per_page=per_page, max_per_page=None, error_out=False, index=index)
+
+
+def search_people(text: str) -> list[User]:
+    """The users whose username or name has the words of ``text``, the last word of each term as a prefix: an exact
+    username first, then one it starts, then the newest members."""
+    index = full_text_index(text)
+    first = index.query.included_terms[0].text.lower()
+    username = func.lower(User.username)
+    relevance = case((username == first, 0), (username.startswith(first, autoescape=True), 1), else_=2)
+    statement = index.people().order_by(relevance, User.member_since.desc(), User.id.desc()).limit(PEOPLE_SHOWN)
+    return list(db.session.scalars(statement))
+
+
+def highlighted(marked: str | None) -> Markup:
+    """``marked`` as HTML: everything escaped, and each word the database marked inside <mark>."""
+    html = Markup()
+    for number, piece in enumerate((marked or "").split(MARK_START)):
+        word, closed, rest = piece.partition(MARK_END)
+        if number and closed:
+            html += Markup("<mark>{}</mark>").format(unmarked(word)) + unmarked(rest)
+        else:
+            html += unmarked(piece)
+    return html
+
+
+def unmarked(text: str) -> Markup:
+    """``text`` escaped, without a stray mark (a post could hold the private-use characters itself)."""
+    return escape(text.replace(MARK_START, "").replace(MARK_END, ""))
