@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from aiosmtpd.controller import Controller
 from flask import Flask
 
-from app.outbox import OutboxThread
 from app.extensions import mail
+from app.outbox import OutboxThread
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 

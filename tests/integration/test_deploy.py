@@ -184,7 +184,12 @@ def test_a_release_then_gunicorn_serves_a_ready_app_and_logs_json(tmp_path):
         server.start()
         response = requests.get(f"{server.url}/readyz", timeout=10)
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "checks": {"database": "ok", "migrations": "ok"}}
+        assert response.json() == {
+            "status": "ok",
+            "checks": {"database": "ok", "migrations": "ok"},
+            "degraded": [],
+            "serving": True,
+        }
     finally:
         server.stop()
     access = [json.loads(line) for line in server.stdout().splitlines()]
