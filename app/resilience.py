@@ -25,10 +25,6 @@ class Dependency:
         self.down_since: float | None = None
         self._lock = threading.Lock()
 
-    @property
-    def down(self) -> bool:
-        return self.down_since is not None
-
     def failed(self, error: BaseException) -> None:
         """``error`` came from the service; the first failure of an outage is logged, the others are not."""
         with self._lock:
@@ -43,7 +39,7 @@ class Dependency:
         with self._lock:
             down_since, self.down_since = self.down_since, None
         if down_since is not None:
-            logger.warning("%s answers again after %.1f s", self.name, time.monotonic() - down_since)
+            logger.info("%s answers again after %.1f s", self.name, time.monotonic() - down_since)
 
 
 def describe(error: BaseException) -> str:

@@ -19,6 +19,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from app.extensions import limiter
+from app.resilience import DATABASE, REDIS
 from tests.mailserver import free_port
 from tests.services import unavailable
 
@@ -67,9 +68,12 @@ class RedisServer:
         self.process = None
 
 
-def forget_rate_limit_outage() -> None:
-    """The limiter is one object for every app the suite builds: an outage one test caused must not outlive it."""
+def forget_outages() -> None:
+    """The limiter and the services' states are one for every app the suite builds: an outage one test caused must
+    not outlive it."""
     limiter._storage_dead = False
+    for dependency in (REDIS, DATABASE):
+        dependency.down_since = None
 
 
 class Relay:

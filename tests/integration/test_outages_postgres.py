@@ -20,7 +20,7 @@ from tests.appserver import serve_in_thread
 from tests.factories import PostFactory, UserFactory
 from tests.integration.api.conftest import basic_auth
 from tests.integration.empty_databases import postgres_server_url
-from tests.outages import TcpProxy
+from tests.outages import TcpProxy, forget_outages
 
 pytestmark = pytest.mark.postgres
 
@@ -32,9 +32,11 @@ WRITING_SECONDS = 4.0
 @pytest.fixture
 def proxy():
     server = make_url(postgres_server_url())
+    forget_outages()
     proxy = TcpProxy(server.host or "127.0.0.1", server.port or 5432).start()
     yield proxy
     proxy.stop()
+    forget_outages()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.apps import rate_limited
 from tests.factories import UserFactory
 from tests.login import log_in_as
 from tests.mailserver import finish_deliveries, link_path
-from tests.outages import RedisServer, forget_rate_limit_outage
+from tests.outages import RedisServer, forget_outages
 
 LIMIT = 3
 NEW_USER = {"email": "susan@example.com", "username": "susan", "password": "dog-kennel", "password2": "dog-kennel"}
@@ -29,10 +29,11 @@ FALLING_BACK = "Rate limit storage unreachable - falling back to in-memory stora
 
 @pytest.fixture
 def redis_server(tmp_path):
+    forget_outages()
     server = RedisServer(tmp_path).start()
     yield server
     server.stop()
-    forget_rate_limit_outage()
+    forget_outages()
 
 
 @pytest.fixture
