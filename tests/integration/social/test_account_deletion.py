@@ -3,8 +3,10 @@ every session and token ends at once, and the last administrator stays."""
 
 import pytest
 
+from app.exceptions import NotAllowed
 from app.extensions import db
 from app.models import (
+    AnonymousUser,
     Block,
     Comment,
     Conversation,
@@ -17,6 +19,7 @@ from app.models import (
     User,
     UserSession,
 )
+from app.services import account_deletion
 from tests.factories import CommentFactory, FavoriteFactory, FollowFactory, PostFactory, UserFactory
 from tests.integration.api.conftest import basic_auth, token_auth
 from tests.login import log_in_as
@@ -162,3 +165,12 @@ def test_an_administrator_may_leave_when_another_remains(db, actions):
 
     assert response.status_code == actions.done("delete")
     assert db.session.get(User, administrator.id) is None
+
+
+def test_the_rule_refuses_anyone_not_signed_in(db):
+    user = UserFactory()
+
+    with pytest.raises(NotAllowed):
+        account_deletion.delete_account(AnonymousUser(), user, "cat")
+
+    assert db.session.get(User, user.id) is not None

@@ -4,6 +4,7 @@ them or comment on their posts, and is never told why."""
 from app.extensions import db
 from app.models import Block, Comment, Follow, Message
 from tests.factories import FollowFactory, PostFactory, UserFactory
+from tests.login import log_in_as
 
 GENERIC = {"message": "You cannot message this user.", "follow": "You cannot follow this user."}
 
@@ -145,3 +146,49 @@ def test_an_unconfirmed_user_cannot_block(db, actions):
 
     assert response.status_code in {302, 403}
     assert rows(Block) == 0
+
+
+def test_the_block_button_asks_first_and_says_what_blocking_does(client, db):
+    log_in_as(client, UserFactory())
+    UserFactory(username="bob")
+
+    page = client.get("/block/bob").get_data(as_text=True)
+
+    assert "bob will no longer be able to message you, follow you or comment on your posts" in page
+    assert 'action="/block/bob"' in page
+    assert rows(Block) == 0
+
+
+def test_the_profile_offers_message_and_block_or_unblock(client, db):
+    ann, bob = UserFactory(), UserFactory(username="bob")
+    log_in_as(client, ann)
+
+    page = client.get("/user/bob").get_data(as_text=True)
+    assert 'href="/messages/bob">Message</a>' in page
+    assert 'href="/block/bob">Block</a>' in page
+
+    blocked(ann, bob)
+    page = client.get("/user/bob").get_data(as_text=True)
+    assert 'action="/unblock/bob"' in page
+    assert 'href="/block/bob"' not in page
+
+
+def test_the_blocked_user_sees_nothing_of_the_block_on_the_blockers_profile(client, db):
+    ann, bob = UserFactory(username="ann"), UserFactory()
+    blocked(ann, bob)
+    log_in_as(client, bob)
+
+    page = client.get("/user/ann").get_data(as_text=True)
+
+    assert 'action="/unblock/ann"' not in page
+    assert "blocked you" not in page.lower()
+    assert 'href="/block/ann">Block</a>' in page  # bob's own Block button, as on any profile
+
+
+def test_unblocking_yourself_is_refused(client, db):
+    ann = UserFactory()
+    log_in_as(client, ann)
+
+    response = client.post(f"/unblock/{ann.username}", follow_redirects=True)
+
+    assert "You cannot unblock yourself." in response.get_data(as_text=True)

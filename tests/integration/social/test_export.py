@@ -18,7 +18,7 @@ from tests.clock import set_clock
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.integration.api.conftest import token_auth
 from tests.login import log_in_as
-from tests.taskqueue import finish_background_tasks
+from tests.taskqueue import UNREACHABLE_REDIS_URL, finish_background_tasks
 
 
 @pytest.fixture
@@ -197,3 +197,49 @@ def test_exporting_needs_a_signed_in_user(client, db):
     assert "/auth/login" in client.post("/account/export").headers["Location"]
     assert "/auth/login" in client.get("/account/export/download").headers["Location"]
     assert client.post("/api/v1/export").status_code == 401
+
+
+def test_when_redis_cannot_take_the_job_the_export_says_it_failed(client, member, app, caplog):
+    app.config["REDIS_URL"] = UNREACHABLE_REDIS_URL
+
+    client.post("/account/export")
+
+    assert export_row(member).status == FAILED
+    assert "Could not queue export" in caplog.text
+    assert "The export failed." in client.get("/account/export").get_data(as_text=True)
+
+
+def test_a_job_whose_export_was_replaced_or_deleted_stops_without_a_trace(member):
+    replaced = DataExport(user_id=member.id, status=RUNNING)
+    db.session.add(replaced)
+    db.session.commit()
+    gone = replaced.id
+
+    export.run_export(gone + 1)
+    assert export_row(member).status == RUNNING
+    db.session.delete(replaced)
+    db.session.commit()
+    export.run_export(gone)
+
+    assert export_row(member) is None
+
+
+def test_an_attempt_whose_export_is_replaced_while_it_runs_gives_up(member, monkeypatch):
+    db.session.add(DataExport(user_id=member.id, status=RUNNING))
+    db.session.commit()
+    first = export_row(member).id
+    original = export.profile
+
+    def replaced_meanwhile(user_id: int) -> dict[str, object]:
+        db.session.execute(db.delete(DataExport))
+        db.session.add(DataExport(user_id=member.id))
+        db.session.commit()
+        return original(user_id)
+
+    monkeypatch.setattr(export, "profile", replaced_meanwhile)
+
+    export.run_export(first)
+
+    replacement = export_row(member)
+    assert replacement.id != first
+    assert (replacement.status, replacement.archive) == ("pending", None)
