@@ -244,7 +244,10 @@ def test_when_redis_does_not_answer_the_scrape_says_so_and_still_answers(app, cl
 
 def test_gunicorn_settings_give_metrics_a_folder_of_their_own_and_remove_it_at_exit(monkeypatch):
     monkeypatch.setenv("FLASKY_METRICS", "on")
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    # Set, then removed: monkeypatch records a variable only when it exists, and the folder gunicorn.conf.py names
+    # in it must not outlive this test (a later test would read a folder that is gone).
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
 
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
