@@ -13,7 +13,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, and_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from ..converters import LARGEST_ID
@@ -120,8 +121,15 @@ class UserSession(db.Model):
             return None
         return row if hmac.compare_digest(row.secret_hash, secret_digest(secret)) else None
 
+    @hybrid_method
     def is_open(self) -> bool:
+        """Neither revoked nor expired; in a query, ``UserSession.is_open()`` is the same condition in SQL."""
         return self.revoked_at is None and self.expires_at > utcnow()
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.revoked_at.is_(None), cls.expires_at > utcnow())
 
     def touch(self) -> bool:
         """Record that it was used; writes at most once a minute. Returns whether it wrote."""

@@ -75,8 +75,7 @@ def unread_count_for_session(credential: object) -> tuple[int, int] | None:
         .where(
             UserSession.id == session_id,
             UserSession.kind.in_(WEB_KINDS),
-            UserSession.revoked_at.is_(None),
-            UserSession.expires_at > utcnow(),
+            UserSession.is_open(),
             User.confirmed.is_(True),
         )
     )

@@ -86,7 +86,7 @@ def active_sessions(user: User) -> list[UserSession]:
     """``user``'s open sessions and tokens, the most recently used first."""
     statement = (
         db.select(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None), UserSession.expires_at > utcnow())
+        .where(UserSession.user_id == user.id, UserSession.is_open())
         .order_by(UserSession.last_used_at.desc(), UserSession.id.desc())
     )
     return list(db.session.scalars(statement))
