@@ -1,6 +1,6 @@
 """The base of every web form, and the way a domain error's field messages reach the form's fields."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -76,3 +76,17 @@ def refusals_shown_on(form: FlaskForm, renamed: Mapping[str, str] | None = None)
         yield
     except (Invalid, Conflict) as error:
         show_domain_errors(form, error, renamed)
+
+
+def flash_outcome(action: Callable[[], bool], done: str, already: str) -> None:
+    """Run a toggle such as follow or block and flash what it did: ``done``, ``already`` (nothing to change), or
+    the domain's refusal of an invalid one (such as following yourself)."""
+    try:
+        changed = action()
+    except Invalid as error:
+        flash(error.message, "warning")
+        return
+    if changed:
+        flash(done, "success")
+    else:
+        flash(already, "info")

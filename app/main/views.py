@@ -6,9 +6,8 @@ from werkzeug.wrappers import Response
 
 from ..converters import LARGEST_ID
 from ..decorators import admin_required, permission_required
-from ..exceptions import Invalid
 from ..extensions import csrf
-from ..forms import FlaskyForm, refusals_shown_on
+from ..forms import FlaskyForm, flash_outcome, refusals_shown_on
 from ..lookups import comment_with_id, post_with_id, user_named, user_with_id
 from ..markdown import render_markdown
 from ..models import Permission, Post, Tag
@@ -196,13 +195,11 @@ def edit(id: int) -> tuple[str, int] | Response:
 def follow(username: str) -> Response:
     """Follow a user."""
     user = user_named(username)
-    try:
-        if follows.follow(current_user, user):
-            flash(f"You are now following {user.username}.", "success")
-        else:
-            flash("You are already following this user.", "info")
-    except Invalid as error:
-        flash(error.message, "warning")
+    flash_outcome(
+        lambda: follows.follow(current_user, user),
+        f"You are now following {user.username}.",
+        "You are already following this user.",
+    )
     return redirect(url_for(".user", username=user.username))
 
 
@@ -211,13 +208,11 @@ def follow(username: str) -> Response:
 def unfollow(username: str) -> Response:
     """Stop following a user."""
     user = user_named(username)
-    try:
-        if follows.unfollow(current_user, user):
-            flash(f"You are not following {user.username} anymore.", "success")
-        else:
-            flash("You are not following this user.", "info")
-    except Invalid as error:
-        flash(error.message, "warning")
+    flash_outcome(
+        lambda: follows.unfollow(current_user, user),
+        f"You are not following {user.username} anymore.",
+        "You are not following this user.",
+    )
     return redirect(url_for(".user", username=user.username))
 
 

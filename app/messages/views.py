@@ -4,9 +4,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..exceptions import Invalid, NotAllowed
+from ..exceptions import NotAllowed
 from ..extensions import csrf
-from ..forms import refusals_shown_on
+from ..forms import flash_outcome, refusals_shown_on
 from ..lookups import user_named
 from ..main.views import page_argument
 from ..services import blocks
@@ -64,13 +64,11 @@ def block(username: str) -> str | Response:
     user = user_named(username)
     if request.method == "GET":
         return render_template("messages/block.html", user=user)
-    try:
-        if blocks.block(current_user, user):
-            flash(f"You have blocked {user.username}. They are not told.", "success")
-        else:
-            flash("You have already blocked this user.", "info")
-    except Invalid as error:
-        flash(error.message, "warning")
+    flash_outcome(
+        lambda: blocks.block(current_user, user),
+        f"You have blocked {user.username}. They are not told.",
+        "You have already blocked this user.",
+    )
     return redirect(url_for("main.user", username=user.username))
 
 
@@ -79,11 +77,9 @@ def block(username: str) -> str | Response:
 def unblock(username: str) -> Response:
     """Lift a block."""
     user = user_named(username)
-    try:
-        if blocks.unblock(current_user, user):
-            flash(f"You have unblocked {user.username}.", "success")
-        else:
-            flash("You have not blocked this user.", "info")
-    except Invalid as error:
-        flash(error.message, "warning")
+    flash_outcome(
+        lambda: blocks.unblock(current_user, user),
+        f"You have unblocked {user.username}.",
+        "You have not blocked this user.",
+    )
     return redirect(url_for("main.user", username=user.username))
