@@ -15,11 +15,17 @@ def has_email(email: str) -> ColumnElement[bool]:
     return func.lower(User.email) == email.strip().lower()
 
 
-def user_by_email(email: str) -> User | None:
-    """The user registered with ``email``, ignoring case and surrounding spaces."""
+def user_by_email(email: str, *, signing_in: bool = False) -> User | None:
+    """The user registered with ``email``, ignoring case and surrounding spaces.
+
+    ``signing_in`` loads, in the same statement, what a sign-in reads next: the role and the two-step settings.
+    """
     if not is_storable(email):
         return None
-    return db.session.scalar(select(User).where(has_email(email)))
+    statement = select(User).where(has_email(email))
+    if signing_in:
+        statement = statement.options(joinedload(User.role), joinedload(User.two_factor))
+    return db.session.scalar(statement)
 
 
 def email_taken(email: str, by_other_than: User | None = None) -> bool:

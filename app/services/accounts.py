@@ -72,7 +72,7 @@ def authenticate(email: Any, password: Any) -> User | None:
     """The user with this address and password, or ``None``; a hash made with an older method is upgraded."""
     if not isinstance(email, str) or not isinstance(password, str):
         return None
-    user = user_by_email(email)
+    user = user_by_email(email, signing_in=True)
     if user is None or not user.verify_password(password):
         LOGIN_FAILURES.inc()
         return None

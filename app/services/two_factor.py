@@ -48,7 +48,7 @@ class Setup:
 
 
 def is_on(user: User) -> bool:
-    row = db.session.get(TwoFactor, user.id)
+    row = user.two_factor
     return row is not None and row.is_on
 
 

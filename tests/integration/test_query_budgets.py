@@ -4,6 +4,7 @@ import pytest
 
 from app.services import comments, follows, messages
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
+from tests.integration.api.conftest import basic_auth
 from tests.login import log_in_as
 
 FULL_PAGE = 20
@@ -173,3 +174,21 @@ def test_the_notification_count_is_one_statement(client, db, get_counting):
     log = get_counting("/notifications/count")
     # the session's row, its user's confirmation and the bounded count, in one statement; no activity recorded
     assert log.count == 1, log
+
+
+def test_signing_in_on_the_login_form(client, db, auth, count_queries):
+    email = UserFactory().email
+    with count_queries() as log:
+        response = auth.login(email=email)
+    assert response.status_code == 302
+    # the user with its role and two-step settings, the new session's row
+    assert log.count == 2, log
+
+
+def test_getting_an_api_token(client, db, count_queries):
+    email = UserFactory().email
+    with count_queries() as log:
+        response = client.post("/api/v1/tokens/", headers=basic_auth(email, "cat"))
+    assert response.status_code == 200
+    # the user with its role and two-step settings, the new token's row
+    assert log.count == 2, log
