@@ -35,7 +35,9 @@ sign_in_limit = limiter.shared_limit(auth_rate_limit, scope="sign-in", methods=[
 def before_request():
     """Record the user's activity, keep an unconfirmed account on the unconfirmed page, and send a user whose role
     must use two-step sign-in to its set-up page until it is on."""
-    if request.endpoint in UNTRACKED_ENDPOINTS or not current_user.is_authenticated:
+    if request.endpoint in UNTRACKED_ENDPOINTS or request.blueprint in UNTRACKED_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated:
         return None
     if current_user.ping():
         db.session.commit()
@@ -49,6 +51,8 @@ def before_request():
 
 # Polled by every open page: it reads the session itself, in one statement, and a poll is no activity to record.
 UNTRACKED_ENDPOINTS = {"notifications.count"}
+# The probes answer without looking at the session: /healthz must not need the database, even with a cookie.
+UNTRACKED_BLUEPRINTS = {"health"}
 # Accounts, probes and the token-authenticated APIs (which refuse unconfirmed users themselves) stay open.
 OPEN_TO_UNCONFIRMED = {"auth", "api", "conduit", "health"}
 

@@ -20,6 +20,7 @@ from tests.appserver import serve_in_thread
 from tests.factories import PostFactory, UserFactory
 from tests.integration.api.conftest import basic_auth
 from tests.integration.empty_databases import postgres_server_url
+from tests.login import log_in_as
 from tests.outages import TcpProxy, forget_outages
 
 pytestmark = pytest.mark.postgres
@@ -91,6 +92,16 @@ def test_while_postgresql_is_away_every_interface_answers_503_with_retry_after(c
     assert health.status_code == 200
     assert ready.status_code == 503
     assert ready.get_json()["checks"]["database"] == "unreachable"
+
+
+def test_a_signed_in_browser_still_finds_the_process_alive(client, db, proxy):
+    log_in_as(client, UserFactory())
+
+    with proxy.cut_off():
+        health, ready = client.get("/healthz"), client.get("/readyz")
+
+    assert health.status_code == 200
+    assert ready.status_code == 503
 
 
 def test_pages_recover_by_themselves_once_postgresql_is_back(client, db, proxy):
