@@ -15,8 +15,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker, get_current_job
 from rq.job import Job
+
+from .resilience import REDIS
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +53,18 @@ def enqueue(function, *args, retry: Retry = RETRY, **kwargs) -> Job:
 
 def run_in_background(function: Callable[..., Any], *args: Any, job_timeout: int | None = None) -> None:
     """Run ``function(*args)`` off the request, as mail goes: a job on the task queue when ``REDIS_URL`` is set
-    (retried, ``job_timeout`` seconds at most per attempt), otherwise a ``BackgroundThread`` of this process."""
+    (retried, ``job_timeout`` seconds at most per attempt), otherwise a ``BackgroundThread`` of this process.
+
+    When Redis does not take the job, it runs on a thread here all the same, once, and the outage is noted.
+    """
     if current_app.config["REDIS_URL"]:
-        enqueue(function, *args, job_timeout=job_timeout)
-        return
+        try:
+            enqueue(function, *args, job_timeout=job_timeout)
+        except RedisError as error:
+            REDIS.failed(error)
+        else:
+            REDIS.answered()
+            return
     BackgroundThread(current_app._get_current_object(), function, *args).start()
 
 

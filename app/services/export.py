@@ -1,7 +1,8 @@
 """Exporting a user's data: a background job writes a ZIP of JSON files, reporting its progress as it goes.
 
 ``start_export`` records the export and hands its job to ``tasks.run_in_background``: the task queue when
-``REDIS_URL`` is set (retried by RQ, also after the worker died mid-job), a thread of this process otherwise. A request
+``REDIS_URL`` is set (retried by RQ, also after the worker died mid-job), a thread of this process otherwise or while
+Redis does not take the job. A request
 while an export runs gets that export back. Each attempt starts over from nothing and reports progress on the row, so
 a page can follow it; the last attempt to fail marks it failed, and one that stopped reporting (its worker or process
 died) counts as failed too (``DataExport.state``). The archive can be downloaded by its owner for 24 hours.
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from redis.exceptions import RedisError
 from sqlalchemy import Row, Select, func, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -58,11 +58,7 @@ def start_export(actor: Actor) -> DataExport:
 
     export, started = commit_retrying(write)
     if started:
-        try:
-            tasks.run_in_background(run_export, export.id, job_timeout=JOB_TIMEOUT)
-        except RedisError:
-            logger.exception("Could not queue export %s", export.id)
-            set_status(export.id, FAILED)
+        tasks.run_in_background(run_export, export.id, job_timeout=JOB_TIMEOUT)
     return export
 
 
