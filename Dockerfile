@@ -35,6 +35,8 @@ WORKDIR /app
 COPY config.py flasky.py gunicorn.conf.py ./
 COPY migrations ./migrations
 COPY app ./app
+# The compiled catalogues are built here, as root: the app's user cannot write them at start (app/i18n.py).
+RUN python -c "from app.i18n import compile_catalogues; compile_catalogues()"
 USER flasky
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

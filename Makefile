@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint e2e load bench clean
+.PHONY: run test lint e2e load bench clean mutation-changed
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test
+
+# Mutation testing of the modules in scope that the last change touches (tests/mutation/run.py), a few minutes at most.
+mutation-changed: $(BIN)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" nice -n 10 python -m tests.mutation.run --changed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -54,6 +54,9 @@ class Config:
     FLASKY_MAIL_SENDER = os.environ.get("FLASKY_MAIL_SENDER", "Flasky Admin <flasky@example.com>")
     # Where links in mails point: the site's public address (with any path prefix), never the request's Host.
     FLASKY_BASE_URL = os.environ.get("FLASKY_BASE_URL", "http://127.0.0.1:5000")
+    # Avatars (app/avatars/): "local", identicons served by Flasky itself, works offline; "gravatar", Gravatar's
+    # pictures, with the local identicon (at FLASKY_BASE_URL, which Gravatar must reach) for those who have none.
+    FLASKY_AVATARS = os.environ.get("FLASKY_AVATARS", "local")
     # How long a page waits to learn whether its mail went, so it can say when it did not (see app/email.py).
     FLASKY_MAIL_WAIT = float(os.environ.get("FLASKY_MAIL_WAIT", 3))
     FLASKY_POSTS_PER_PAGE = env_int("FLASKY_POSTS_PER_PAGE", 20)
@@ -90,6 +93,13 @@ class Config:
     # Redis for the task queue (mail and other slow work); unset, that work runs on a background thread.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    # Signed-out readers' pages from a cache (app/page_cache.py): Redis when set, else this process's memory with
+    # the generation in a file all workers of the host share (FLASKY_PAGE_CACHE_GENERATION_FILE, else a temp file).
+    FLASKY_PAGE_CACHE = env_bool("FLASKY_PAGE_CACHE", True)
+    CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    FLASKY_PAGE_CACHE_GENERATION_FILE = os.environ.get("FLASKY_PAGE_CACHE_GENERATION_FILE")
+    # Every write a cached page shows ends it at once; this only bounds how late a user's "last seen" may show.
+    CACHE_DEFAULT_TIMEOUT = env_int("FLASKY_PAGE_CACHE_TIMEOUT", 60)
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: count in each process's memory until it is back, rather than failing the request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -127,6 +137,11 @@ class Config:
     FLASKY_REQUIRE_2FA_FOR = [
         role.strip().lower() for role in os.environ.get("FLASKY_REQUIRE_2FA_FOR", "").split(",") if role.strip()
     ]
+    # The site's languages (app/i18n.py): a user's own setting, else the footer's cookie, else the browser's best.
+    FLASKY_LANGUAGES = ["en", "es"]
+    BABEL_DEFAULT_LOCALE = "en"
+    FLASKY_LOCALE_COOKIE = "locale"
+    FLASKY_LOCALE_COOKIE_DAYS = env_int("FLASKY_LOCALE_COOKIE_DAYS", 365)
     # The name authenticator apps show next to the account.
     FLASKY_TOTP_ISSUER = os.environ.get("FLASKY_TOTP_ISSUER", "Flasky")
     FLASKY_HSTS = False
@@ -152,6 +167,9 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = env_bool("FLASKY_TEST_RATELIMIT")
     # Mail goes by thread unless a test sets a Redis URL for the task queue itself.
     REDIS_URL = None
+    # Off so that query budgets count a page's own work; the page cache's tests turn it on.
+    FLASKY_PAGE_CACHE = False
+    CACHE_REDIS_URL = None
     # A cheap hash keeps the suite fast; production strength is tested separately.
     FLASKY_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
     # Tests drain the outbox themselves, when they mean to.

@@ -12,10 +12,12 @@ from config import config
 from .converters import IdConverter
 from .cors import init_cors
 from .database import init_database
-from .extensions import csrf, db, limiter, login_manager, mail, migrate, moment
+from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate, moment
+from .i18n import compile_catalogues, init_i18n, select_locale
 from .json import JSONProvider
 from .metrics import init_metrics
 from .outbox import init_outbox
+from .page_cache import init_page_cache
 from .profiling import init_profiling
 from .security import init_security
 from .tracing import init_tracing
@@ -55,14 +57,19 @@ def create_app(config_name: str = "default", overrides: Mapping[str, Any] | None
     login_manager.init_app(app)
     mail.init_app(app)
     moment.init_app(app)
+    compile_catalogues()
+    babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_security(app)
     init_profiling(app)
     init_outbox(app)
+    init_page_cache(app)
 
     from .api import api as api_blueprint
     from .auth import auth as auth_blueprint
+    from .avatars import avatars as avatars_blueprint
     from .cli import register_commands
     from .conduit import conduit as conduit_blueprint
     from .errors import register_error_handlers
@@ -73,6 +80,7 @@ def create_app(config_name: str = "default", overrides: Mapping[str, Any] | None
 
     app.register_blueprint(main_blueprint)
     app.register_blueprint(health_blueprint)
+    app.register_blueprint(avatars_blueprint)
     app.register_blueprint(search_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/auth")
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
@@ -84,7 +92,9 @@ def create_app(config_name: str = "default", overrides: Mapping[str, Any] | None
     init_metrics(app)
     init_tracing(app)
     from . import account, messages, notifications
+    from .language import language as language_blueprint
 
+    app.register_blueprint(language_blueprint)
     for blueprint in (messages.messages, notifications.notifications, account.account):
         app.register_blueprint(blueprint)
     return app

@@ -1,4 +1,5 @@
-"""Commands added to ``flask``: ``deploy``, ``fake``, ``mail failed`` and ``mail retry``, ``sessions purge``."""
+"""Commands added to ``flask``: ``deploy``, ``fake``, ``mail failed`` and ``mail retry``, ``translate init``,
+``translate update`` and ``translate compile``, ``sessions purge``."""
 
 import time
 
@@ -8,11 +9,12 @@ from flask_migrate import upgrade
 from sqlalchemy import func, insert, select
 
 from . import fake as fake_data
-from . import outbox
+from . import i18n, outbox
 from .email import MAIL_TASK
 from .extensions import db
 from .models import Follow, Role, User
 from .services import sessions
+from .statistics import analyze
 
 
 def repair_self_follows() -> int:
@@ -30,11 +32,13 @@ def repair_self_follows() -> int:
 def register_commands(app: Flask) -> None:
     @app.cli.command()
     def deploy() -> None:
-        """Upgrade the database, insert roles and repair self-follows."""
+        """Upgrade the database, insert roles, repair self-follows and bring the planner's statistics up to date."""
         upgrade()
         Role.insert_roles()
         added = repair_self_follows()
-        click.echo(f"Database at head, roles in place, {added} self-follow(s) repaired.")
+        # A release may follow a bulk import or a migration that rewrote tables: plan from what they hold now.
+        analyze()
+        click.echo(f"Database at head, roles in place, {added} self-follow(s) repaired. Planner statistics updated.")
 
     @app.cli.command()
     @click.option("--users", default=100, show_default=True, type=click.IntRange(min=0), help="Users to add.")
@@ -83,6 +87,32 @@ def register_commands(app: Flask) -> None:
         requeued = outbox.retry_failed(MAIL_TASK, None if every else ids)
         handed_over = outbox.drain()
         click.echo(f"{requeued} mail(s) to send again; {handed_over} handed over for delivery now.")
+
+    @app.cli.group()
+    def translate() -> None:
+        """Translations: extract the messages, start or update a language's catalogue, compile them all."""
+
+    @translate.command("init")
+    @click.argument("language")
+    def translate_init(language: str) -> None:
+        """Start the catalogue of a new language, such as "fr", from the sources' messages."""
+        i18n.extract_messages(i18n.TRANSLATIONS_DIRECTORY / "messages.pot")
+        i18n.pybabel("init", "-i", "app/translations/messages.pot", "-d", "app/translations", "-l", language)
+        click.echo(f"Started app/translations/{language}/LC_MESSAGES/messages.po: translate it, then add "
+                   f"{language!r} to FLASKY_LANGUAGES in config.py.")  # fmt: skip
+
+    @translate.command("update")
+    def translate_update() -> None:
+        """Extract the sources' messages again and merge them into every language's catalogue."""
+        i18n.extract_messages(i18n.TRANSLATIONS_DIRECTORY / "messages.pot")
+        i18n.pybabel("update", "-i", "app/translations/messages.pot", "-d", "app/translations", "--no-wrap")
+        click.echo("Catalogues updated: translate the new and fuzzy messages, then run flask translate compile.")
+
+    @translate.command("compile")
+    def translate_compile() -> None:
+        """Compile every language's catalogue (``.po``) to the ``.mo`` file the site reads."""
+        i18n.pybabel("compile", "-d", "app/translations", "--statistics")
+        click.echo("Catalogues compiled.")
 
     @app.cli.group("sessions")
     def sessions_group() -> None:

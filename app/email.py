@@ -16,10 +16,12 @@ mail has not failed: it will go. A caller that must not reveal the outcome (a pa
 address looks the same as for a known one) simply never asks. SMTP errors never reach the request.
 """
 
+from contextlib import nullcontext
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_mail import Message
 
 from .extensions import mail
@@ -35,20 +37,22 @@ class Delivery(Protocol):
         """True when the message is known not to have gone (waiting up to ``timeout`` seconds to learn it)."""
 
 
-def send_email(to: str, subject: str, template: str, **kwargs: Any) -> Delivery:
+def send_email(to: str, subject: str, template: str, locale: str | None = None, **kwargs: Any) -> Delivery:
     """Write ``template``.txt and ``template``.html, rendered with ``kwargs``, to the outbox for ``to``.
 
-    The mail leaves when the caller's transaction commits; the caller commits.
+    Subject and text are in ``locale``, the language the recipient chose, else in the request's (``subject`` is
+    best a ``lazy_gettext`` string). The mail leaves when the caller's transaction commits; the caller commits.
     """
     config = current_app.config
-    full_subject = f"{config['FLASKY_MAIL_SUBJECT_PREFIX']} {subject}"
-    payload = {
-        "subject": full_subject,
-        "sender": config["FLASKY_MAIL_SENDER"],
-        "recipients": [to],
-        "body": render_template(f"{template}.txt", **kwargs),
-        "html": render_template(f"{template}.html", **kwargs),
-    }
+    with force_locale(locale) if locale else nullcontext():
+        full_subject = f"{config['FLASKY_MAIL_SUBJECT_PREFIX']} {subject}"
+        payload = {
+            "subject": full_subject,
+            "sender": config["FLASKY_MAIL_SENDER"],
+            "recipients": [to],
+            "body": render_template(f"{template}.txt", **kwargs),
+            "html": render_template(f"{template}.html", **kwargs),
+        }
     return add(MAIL_TASK, payload, f"{full_subject!r} to {to}")
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -19,6 +20,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from .database import CommitInDoubt, committed_in_this_request, note_view_started
 from .exceptions import (
+    N_,
     Conflict,
     DomainError,
     Invalid,
@@ -28,6 +30,7 @@ from .exceptions import (
     ReauthenticationRequired,
 )
 from .extensions import db
+from .i18n import language_without_user, translated
 from .resilience import DATABASE
 
 logger = logging.getLogger(__name__)
@@ -46,13 +49,13 @@ DOMAIN_STATUSES: dict[type[DomainError], int] = {
 # What the driver raises when the database does not answer, drops the connection or makes the pool wait too long.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-UNSAVED = "Not saved: the database is unavailable. Nothing you sent was kept; try again in a moment."
-IN_DOUBT = (
+UNSAVED = N_("Not saved: the database is unavailable. Nothing you sent was kept; try again in a moment.")
+IN_DOUBT = N_(
     "The database went away while saving, and we cannot tell yet whether your change was kept. "
     "Check before you send it again."
 )
-SAVED = "Your change was saved, but the database went away before the answer was ready. Reload in a moment."
-UNAVAILABLE = "The database is unavailable. Try again in a moment."
+SAVED = N_("Your change was saved, but the database went away before the answer was ready. Reload in a moment.")
+UNAVAILABLE = N_("The database is unavailable. Try again in a moment.")
 
 
 def domain_status(error: DomainError) -> int:
@@ -111,8 +114,11 @@ def handle_http_exception(error: HTTPException) -> Response:
     if wants_json():
         response = json_error(status, error.description or status_phrase(status))
     elif status == 503:
-        # Rendered without context processors or the site's layout: they ask the database who is signed in.
-        page = current_app.jinja_env.get_template("errors/unavailable.html").render(message=error.description)
+        # Rendered without context processors or the site's layout: they ask the database who is signed in. So
+        # the language is the visitor's cookie or browser's, never the signed-in user's own setting.
+        with force_locale(language_without_user()):
+            template = current_app.jinja_env.get_template("errors/unavailable.html")
+            page = template.render(message=translated(error.description))
         response = make_response(page, status)
     else:
         page = render_template("errors/error.html", status=status, phrase=HTTP_STATUS_CODES.get(status, "Error"))

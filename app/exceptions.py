@@ -1,5 +1,28 @@
 """The errors the domain layer raises; each interface renders them in its own shape (page, API v1, Conduit)."""
 
+from typing import Any
+
+
+class Message(str):
+    """An English message of the domain layer, which keeps what a web page needs to show it translated.
+
+    The APIs send it as the English text it is (their clients parse it); ``app.i18n.translated`` gives a page
+    the reader's language. Written ``N_("is too long (maximum is %(maximum)d characters)", maximum=64)``, so that
+    ``pybabel extract`` (``babel.cfg``) finds it.
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> "Message":
+        message = super().__new__(cls, msgid % params if params else msgid)
+        message.msgid = msgid
+        message.params = params
+        return message
+
+
+N_ = Message
+
 
 class DomainError(Exception):
     """A rule refused an action. ``errors`` holds messages per field, for the forms and APIs that show them so."""

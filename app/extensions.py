@@ -1,5 +1,7 @@
 """Every Flask extension object, created unbound and initialised in ``create_app``."""
 
+from flask_babel import Babel
+from flask_caching import Cache
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,6 +12,8 @@ from flask_moment import Moment
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+
+from .exceptions import N_
 
 # Named constraints let Alembic alter them on every engine, SQLite included.
 naming_convention = {
@@ -25,8 +29,12 @@ migrate = Migrate()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
+# Shown in the reader's language: app/i18n.py gives Flask-Login gettext as its localize_callback.
+login_manager.login_message = N_("Please log in to access this page.")
 mail = Mail()
 moment = Moment()
+babel = Babel()
 csrf = CSRFProtect()
 cors = CORS()
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address)

@@ -14,6 +14,7 @@ from .markdown import render_markdown
 from .models import Comment, Follow, Post, Role, User, gravatar_hash
 from .passwords import password_hash_method
 from .slugs import SlugNumbering
+from .statistics import analyze
 from .timestamps import utcnow
 
 DEMO_PASSWORD = "flasky-demo"
@@ -23,6 +24,29 @@ DEMO_ACCOUNTS = (
     ("admin@example.com", "admin", "Administrator"),
 )
 POOL_SIZE = 500
+# Fake users the demo accounts follow, so their Followed tab has posts at once.
+DEMO_FOLLOWS = 5
+# Words worth typing into the search box: posts talk about these, among Faker's filler.
+TOPICS = (
+    "Flask",
+    "Python",
+    "SQLAlchemy",
+    "Jinja templates",
+    "PostgreSQL",
+    "unit testing",
+    "deployment",
+    "coffee",
+    "sourdough",
+    "hiking",
+    "photography",
+    "gardening",
+    "jazz",
+    "chess",
+    "astronomy",
+    "cycling",
+)
+# The language of the first fake user: the demo shows a reader who prefers Spanish.
+SPANISH = "es"
 BATCH_SIZE = 5000
 
 
@@ -85,8 +109,14 @@ def _profiles(fake: Faker, count: int) -> dict[str, list]:
 
 
 def _titles(fake: Faker, count: int) -> list[str]:
-    """A pool of post titles."""
-    return [fake.sentence(nb_words=fake.random_int(3, 7)).rstrip(".") for _ in range(count)]
+    """A pool of post titles, half of them naming a topic."""
+    titles = []
+    for _ in range(count):
+        title = fake.sentence(nb_words=fake.random_int(3, 7)).rstrip(".")
+        if fake.boolean(50):
+            title = f"{fake.random_element(TOPICS)}: {title[:1].lower()}{title[1:]}"
+        titles.append(title)
+    return titles
 
 
 def _bodies(fake: Faker, count: int) -> list[tuple[str, str]]:
@@ -94,6 +124,8 @@ def _bodies(fake: Faker, count: int) -> list[tuple[str, str]]:
     bodies = []
     for _ in range(count):
         paragraphs = fake.paragraphs(nb=fake.random_int(1, 3))
+        first, second = fake.random_sample(TOPICS, length=2)
+        paragraphs[0] = f"{paragraphs[0]} Lately I think about {first} and {second}."
         if fake.boolean(30):
             paragraphs[0] = f"**{paragraphs[0]}**"
         if fake.boolean(20):
@@ -106,6 +138,22 @@ def _bodies(fake: Faker, count: int) -> list[tuple[str, str]]:
 def _random_moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
     span = max((end - start).total_seconds(), 1.0)
     return start + timedelta(seconds=rng.uniform(0, span))
+
+
+def _demo_follows(rng: random.Random, author_ids: set[int], now: datetime) -> list[dict]:
+    """Follows from each demo account to a few authors of fake posts it does not follow yet."""
+    demo_ids = list(db.session.scalars(select(User.id).where(User.email.in_([email for email, _, _ in DEMO_ACCOUNTS]))))
+    followed = set(
+        db.session.execute(select(Follow.follower_id, Follow.followed_id).where(Follow.follower_id.in_(demo_ids)))
+        .tuples()
+        .all()
+    )
+    rows = []
+    for demo_id in sorted(demo_ids):
+        candidates = sorted(author for author in author_ids if (demo_id, author) not in followed)
+        for author in rng.sample(candidates, min(DEMO_FOLLOWS, len(candidates))):
+            rows.append({"follower_id": demo_id, "followed_id": author, "timestamp": now})
+    return rows
 
 
 def ensure_demo_accounts(password_hash: str) -> None:
@@ -159,6 +207,7 @@ def generate(
                 "member_since": since,
                 "last_seen": _random_moment(rng, since, now),
                 "avatar_hash": gravatar_hash(f"{username}@example.com"),
+                "locale": SPANISH if number == first_number else None,
             }
         )
     new_user_ids = _insert_and_fetch_ids(User, user_rows, key="username")
@@ -200,6 +249,8 @@ def generate(
             }
         )
     post_ids = _insert_and_fetch_ids(Post, post_rows, key="slug")
+    demo_follows = _demo_follows(rng, {row["author_id"] for row in post_rows}, now)
+    _insert(Follow, demo_follows)
     posted_at = {post_id: row["timestamp"] for post_id, row in zip(post_ids, post_rows, strict=True)}
 
     comment_rows = []
@@ -219,6 +270,10 @@ def generate(
             )
     _insert(Comment, comment_rows)
     db.session.commit()
+    analyze(model.__table__ for model in (User, Follow, Post, Comment))
     return FakeCounts(
-        users=len(new_user_ids), posts=len(post_ids), follows=len(follow_rows), comments=len(comment_rows)
+        users=len(new_user_ids),
+        posts=len(post_ids),
+        follows=len(follow_rows) + len(demo_follows),
+        comments=len(comment_rows),
     )

@@ -5,15 +5,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import flash
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import Field
 
 from .exceptions import Conflict, DomainError, Invalid
 from .extensions import csrf
+from .i18n import translated
 from .validation import STORABLE_RULE, is_storable
 
-SUBMIT_AGAIN = "This form had expired, so nothing was saved. Your text is still here: please submit it again."
+SUBMIT_AGAIN = _l("This form had expired, so nothing was saved. Your text is still here: please submit it again.")
 
 
 class FlaskyForm(FlaskForm):
@@ -45,8 +48,8 @@ class FlaskyForm(FlaskForm):
 
 
 def field_message(field: Field, message: str) -> str:
-    """A domain message such as ``has already been taken`` as a sentence about ``field``."""
-    return f"{field.label.text} {message}."
+    """A domain message such as ``has already been taken`` as a sentence about ``field``, in the reader's language."""
+    return _("%(field)s %(problem)s.", field=field.label.text, problem=translated(message))
 
 
 def show_domain_errors(form: FlaskForm, error: DomainError, renamed: Mapping[str, str] | None = None) -> None:
@@ -59,11 +62,14 @@ def show_domain_errors(form: FlaskForm, error: DomainError, renamed: Mapping[str
         field = form._fields.get(renamed.get(name, name))
         for message in messages:
             if field is None:
-                flash(f"{name.replace('_', ' ').capitalize()} {message}.", "danger")
+                flash(
+                    _("%(field)s %(problem)s.", field=name.replace("_", " ").capitalize(), problem=translated(message)),
+                    "danger",
+                )
             else:
                 field.errors = [*field.errors, field_message(field, message)]
     if not error.errors:
-        flash(error.message, "danger")
+        flash(translated(error.message), "danger")
 
 
 @contextmanager
@@ -84,7 +90,7 @@ def flash_outcome(action: Callable[[], bool], done: str, already: str) -> None:
     try:
         changed = action()
     except Invalid as error:
-        flash(error.message, "warning")
+        flash(translated(error.message), "warning")
         return
     if changed:
         flash(done, "success")

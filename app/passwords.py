@@ -5,6 +5,8 @@ import functools
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .exceptions import N_
+
 # Werkzeug's scrypt and pbkdf2 hash a password of any length; the maximum bounds the work one request can ask for
 # and is generous for pass phrases and password managers.
 PASSWORD_MIN_LENGTH = 8
@@ -15,9 +17,9 @@ DEFAULT_HASH_METHOD = "scrypt:131072:8:1"
 def password_problem(password: str) -> str | None:
     """What is wrong with ``password`` as a new password, or ``None`` when the policy accepts it."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"is too short (minimum is {PASSWORD_MIN_LENGTH} characters)"
+        return N_("is too short (minimum is %(minimum)d characters)", minimum=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"is too long (maximum is {PASSWORD_MAX_LENGTH} characters)"
+        return N_("is too long (maximum is %(maximum)d characters)", maximum=PASSWORD_MAX_LENGTH)
     return None
 
 

@@ -5,9 +5,11 @@ from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
 
+from .exceptions import N_
+
 USERNAME_PATTERN = r"[A-Za-z][A-Za-z0-9_.]*"
-USERNAME_RULE = "must start with a letter and have only letters, numbers, dots or underscores"
-STORABLE_RULE = "must be text without NUL characters or unpaired surrogates"
+USERNAME_RULE = N_("must start with a letter and have only letters, numbers, dots or underscores")
+STORABLE_RULE = N_("must be text without NUL characters or unpaired surrogates")
 
 
 def is_storable(text: str) -> bool:
@@ -45,14 +47,14 @@ class Problems:
         """``value`` if it is text a column can store, within ``max_length``; blank is refused when ``required``."""
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.add(field, "can't be blank")
+                self.add(field, N_("can't be blank"))
             return None
         if not isinstance(value, str):
-            self.add(field, "must be a string")
+            self.add(field, N_("must be a string"))
         elif not is_storable(value):
             self.add(field, STORABLE_RULE)
         elif max_length is not None and len(value) > max_length:
-            self.add(field, f"is too long (maximum is {max_length} characters)")
+            self.add(field, N_("is too long (maximum is %(maximum)d characters)", maximum=max_length))
         else:
             return value
         return None

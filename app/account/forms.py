@@ -1,5 +1,6 @@
 """The form that deletes an account; the service checks the password."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired
 
@@ -7,9 +8,9 @@ from ..forms import FlaskyForm
 
 
 class DeleteAccountForm(FlaskyForm):
-    password = PasswordField("Your password", validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
     confirm = BooleanField(
-        "I understand: the posts, comments and messages go for good.",
-        validators=[DataRequired(message="Tick the box to confirm.")],
+        _l("I understand: the posts, comments and messages go for good."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
-    submit = SubmitField("Delete the account")
+    submit = SubmitField(_l("Delete the account"))

@@ -3,6 +3,7 @@
 import io
 
 from flask import flash, jsonify, redirect, render_template, send_file, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
@@ -82,10 +83,10 @@ def deletion_page(user: User) -> str | Response:
             username = user.username
             account_deletion.delete_account(current_user, user, form.password.data)
             if not own:
-                flash(f"The account of {username} has been deleted.", "success")
+                flash(_("The account of %(username)s has been deleted.", username=username), "success")
                 return redirect(url_for("main.index"))
             session.clear()
             logout_user()
-            flash("Your account has been deleted. Goodbye!", "success")
+            flash(_("Your account has been deleted. Goodbye!"), "success")
             return redirect(url_for("main.index"))
     return render_template("account/delete.html", form=form, user=user)

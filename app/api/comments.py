@@ -11,14 +11,13 @@ from ..services import comments
 from . import api
 from .openapi import operation
 from .queries import comments_page
-from .schemas import CommentInputSchema, CommentPageSchema, CommentSchema, PageQuerySchema
+from .schemas import CommentInputSchema, CommentPageSchema, CommentSchema, ListQuerySchema
 
 
 @api.get("/comments/")
-@operation("List all comments, newest first", tag="comments", response=CommentPageSchema, query=PageQuerySchema)
+@operation("List all comments, newest first", tag="comments", response=CommentPageSchema, query=ListQuerySchema)
 def get_comments(args: dict[str, Any]) -> dict[str, Any]:
-    statement = select(Comment).order_by(Comment.timestamp.desc(), Comment.id.desc())
-    return comments_page(statement, args, "api.get_comments")
+    return comments_page(select(Comment), args, "api.get_comments")
 
 
 @api.get("/comments/<int:id>")
@@ -28,11 +27,11 @@ def get_comment(id: int) -> dict[str, Any]:
 
 
 @api.get("/posts/<int:id>/comments/")
-@operation("List a post's comments, oldest first", tag="comments", response=CommentPageSchema, query=PageQuerySchema)
+@operation("List a post's comments, oldest first", tag="comments", response=CommentPageSchema, query=ListQuerySchema)
 def get_post_comments(id: int, args: dict[str, Any]) -> dict[str, Any]:
     post = post_with_id(id)
-    statement = select(Comment).where(Comment.post_id == post.id).order_by(Comment.timestamp.asc(), Comment.id.asc())
-    return comments_page(statement, args, "api.get_post_comments", id=id)
+    statement = select(Comment).where(Comment.post_id == post.id)
+    return comments_page(statement, args, "api.get_post_comments", oldest_first=True, id=id)
 
 
 @api.post("/posts/<int:id>/comments/")

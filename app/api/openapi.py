@@ -39,10 +39,14 @@ session cookie is not enough. An account that uses two-step sign-in sends its 6-
 `code` in the JSON body of `POST /api/v1/tokens/`, and authenticates everything else with the token it gets.
 
 **Errors** are JSON: `{"error": "short name", "message": "what went wrong and what to do"}`; a 409 or 422
-also carries `errors`, the messages for each field at fault.
+also carries `errors`, the messages for each field at fault. Every message is in English, whatever the request's
+`Accept-Language` or the account's language on the web site, so that clients may rely on their wording.
 
 **Lists** are paginated with `?page=` (from 1) and `?per_page=` (1 to 100); out-of-range values get 422.
-Each list carries `prev` and `next` links (null at either end) and the total `count`.
+Each list carries `prev` and `next` links (null at either end) and the total `count`. Follow the links rather than
+counting pages: in lists of posts and comments they carry a cursor (`after` or `before`, an item's timestamp and
+id), so a deep page costs what the first does. Those lists count their items only when asked, with `?count=exact`
+(which the links keep); otherwise `count` is null, and `next` alone says whether another page follows.
 """
 
 

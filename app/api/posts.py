@@ -11,14 +11,13 @@ from ..services import posts
 from . import api
 from .openapi import operation
 from .queries import posts_page
-from .schemas import PageQuerySchema, PostInputSchema, PostPageSchema, PostSchema
+from .schemas import ListQuerySchema, PostInputSchema, PostPageSchema, PostSchema
 
 
 @api.get("/posts/")
-@operation("List all posts, newest first", tag="posts", response=PostPageSchema, query=PageQuerySchema)
+@operation("List all posts, newest first", tag="posts", response=PostPageSchema, query=ListQuerySchema)
 def get_posts(args: dict[str, Any]) -> dict[str, Any]:
-    statement = select(Post).order_by(Post.timestamp.desc(), Post.id.desc())
-    return posts_page(statement, args, "api.get_posts")
+    return posts_page(select(Post), args, "api.get_posts")
 
 
 @api.post("/posts/")

@@ -6,8 +6,8 @@ from flask import current_app, g, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
-from ..extensions import db
 from ..models import Post
+from ..pagination import DeferredJoinPagination, Position
 from ..pagination import paginate as paginate_rows
 
 
@@ -16,36 +16,48 @@ def page_size(args: dict[str, Any], default_per_page: str) -> int:
     return args.get("per_page") or current_app.config[default_per_page]
 
 
-def paginate(statement: Select, args: dict[str, Any], default_per_page: str) -> Pagination:
-    """The page ``args`` ask for: an empty page past the last, never a 404."""
+def paginate(
+    statement: Select, args: dict[str, Any], default_per_page: str, *, oldest_first: bool = False
+) -> DeferredJoinPagination:
+    """The page ``args`` ask for, by number or cursor, counted only for ``?count=exact``: past the last, empty."""
+    position = Position.from_args(args, args["page"])
+    counting = "exact" if args.get("count") == "exact" else "none"
     per_page = page_size(args, default_per_page)
-    return db.paginate(statement, page=args["page"], per_page=per_page, error_out=False, count=True)
+    return paginate_rows(statement, position, per_page, oldest_first=oldest_first, counting=counting)
 
 
 def page_links(pagination: Pagination, endpoint: str, **view_args: Any) -> dict[str, Any]:
-    """The ``prev``, ``next`` and ``count`` every list carries."""
-    per_page = pagination.per_page
+    """The ``prev``, ``next`` and ``count`` every list carries; a keyed list's links carry a cursor."""
+    keyed = isinstance(pagination, DeferredJoinPagination)
+    view_args = {"per_page": pagination.per_page, **view_args}
+    prev_args = pagination.prev_args if keyed else {"page": pagination.prev_num}
+    next_args = pagination.next_args if keyed else {"page": pagination.next_num}
     return {
-        "prev": url_for(endpoint, page=pagination.prev_num, per_page=per_page, **view_args)
-        if pagination.has_prev
-        else None,
-        "next": url_for(endpoint, page=pagination.next_num, per_page=per_page, **view_args)
-        if pagination.has_next
-        else None,
+        "prev": url_for(endpoint, **prev_args, **view_args) if pagination.has_prev else None,
+        "next": url_for(endpoint, **next_args, **view_args) if pagination.has_next else None,
         "count": pagination.total,
     }
 
 
+def list_links(pagination: Pagination, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
+    """``page_links``, the links asking again for the exact count when this request did."""
+    if args.get("count") == "exact":
+        view_args["count"] = "exact"
+    return page_links(pagination, endpoint, **view_args)
+
+
 def posts_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
-    """A page of posts with their comment counts and exact total, in three queries however long or deep the page."""
-    pagination = paginate_rows(statement, args["page"], page_size(args, "FLASKY_POSTS_PER_PAGE"))
+    """A page of posts with their comment counts, in two queries however long or deep (three with the total)."""
+    pagination = paginate(statement, args, "FLASKY_POSTS_PER_PAGE")
     counts = Post.comment_counts(pagination.items)
     posts = [post.to_json(comment_count=counts.get(post.id, 0)) for post in pagination.items]
-    return {"posts": posts, **page_links(pagination, endpoint, **view_args)}
+    return {"posts": posts, **list_links(pagination, args, endpoint, **view_args)}
 
 
-def comments_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
-    """A page of comments, in two queries however long the page."""
-    pagination = paginate(statement, args, "FLASKY_COMMENTS_PER_PAGE")
+def comments_page(
+    statement: Select, args: dict[str, Any], endpoint: str, *, oldest_first: bool = False, **view_args: Any
+) -> dict[str, Any]:
+    """A page of comments, in one query however long or deep the page (two with the total)."""
+    pagination = paginate(statement, args, "FLASKY_COMMENTS_PER_PAGE", oldest_first=oldest_first)
     comments = [comment.to_json(reader=g.current_user) for comment in pagination.items]
-    return {"comments": comments, **page_links(pagination, endpoint, **view_args)}
+    return {"comments": comments, **list_links(pagination, args, endpoint, **view_args)}

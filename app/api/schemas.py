@@ -3,6 +3,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..models import Post
+from ..pagination import Cursor
 from ..validation import STORABLE_RULE, column_length, is_storable
 
 MAX_PAGE = 1_000_000
@@ -34,6 +35,37 @@ class PageQuerySchema(Schema):
     per_page = fields.Integer(
         validate=validate.Range(min=1, max=MAX_PER_PAGE),
         metadata={"description": f"Items per page, 1 to {MAX_PER_PAGE}; the default is the server's page size."},
+    )
+
+
+def readable_cursor(value: str) -> None:
+    if Cursor.parse(value) is None:
+        raise ValidationError("Not a cursor: send the after or before of a list's next or prev link as it is.")
+
+
+class ListQuerySchema(PageQuerySchema):
+    """A list of posts or comments: a page by number or by cursor, and its exact total only when asked for."""
+
+    after = fields.String(
+        validate=readable_cursor,
+        metadata={
+            "description": "The page after this item (its timestamp and id); `next` links carry it.",
+            "example": "2026-12-01T13:00:00.123456,42",
+        },
+    )
+    before = fields.String(
+        validate=readable_cursor,
+        metadata={
+            "description": "The page before this item (its timestamp and id); `prev` links carry it.",
+            "example": "2026-12-01T13:00:00.123456,42",
+        },
+    )
+    count = fields.String(
+        validate=validate.OneOf(["exact"]),
+        metadata={
+            "description": "`exact` adds the list's total as `count`, at the cost of counting the whole list; "
+            "without it `count` is null."
+        },
     )
 
 
@@ -81,6 +113,12 @@ class UserSchema(Schema):
     last_seen = fields.DateTime()
     posts_url = fields.String()
     followed_posts_url = fields.String()
+    avatar_url = fields.String(
+        metadata={
+            "description": "The user's picture, 100 pixels square; other sizes with s=1 to 512.",
+            "example": "/avatar/d4c74594d841139328695756648b6bd6?s=100",
+        }
+    )
     post_count = fields.Integer()
 
 
@@ -99,7 +137,13 @@ class CommentSchema(Schema):
 class PageSchema(Schema):
     prev = fields.String(allow_none=True, metadata={"description": "The previous page, or null on the first."})
     next = fields.String(allow_none=True, metadata={"description": "The next page, or null on the last."})
-    count = fields.Integer(metadata={"description": "How many items there are on all pages."})
+    count = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "How many items there are on all pages; in lists of posts and comments, null unless the "
+            "request asked for `?count=exact`."
+        },
+    )
 
 
 class PostPageSchema(PageSchema):

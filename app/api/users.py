@@ -11,7 +11,7 @@ from ..services import follows
 from . import api
 from .openapi import operation
 from .queries import posts_page
-from .schemas import PageQuerySchema, PostPageSchema, UserSchema
+from .schemas import ListQuerySchema, PostPageSchema, UserSchema
 
 
 @api.get("/users/<int:id>")
@@ -21,10 +21,10 @@ def get_user(id: int) -> dict[str, Any]:
 
 
 @api.get("/users/<int:id>/posts/")
-@operation("List a user's posts, newest first", tag="users", response=PostPageSchema, query=PageQuerySchema)
+@operation("List a user's posts, newest first", tag="users", response=PostPageSchema, query=ListQuerySchema)
 def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
     user = user_with_id(id)
-    statement = select(Post).where(Post.author_id == user.id).order_by(Post.timestamp.desc(), Post.id.desc())
+    statement = select(Post).where(Post.author_id == user.id)
     return posts_page(statement, args, "api.get_user_posts", id=id)
 
 
@@ -33,7 +33,7 @@ def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
     "List the posts of the users a user follows, newest first",
     tag="users",
     response=PostPageSchema,
-    query=PageQuerySchema,
+    query=ListQuerySchema,
     description="The user's own posts are included, as on the home page.",
 )
 def get_user_followed_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:

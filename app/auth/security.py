@@ -3,11 +3,14 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from ..exceptions import Conflict, NotFound, ReauthenticationRequired
 from ..forms import refusals_shown_on
+from ..i18n import translated
 from ..services import sessions, two_factor
 from . import auth
 from .forms import PasswordConfirmForm, TwoFactorSetupForm
@@ -27,7 +30,7 @@ def page_before() -> str:
 @auth.app_errorhandler(ReauthenticationRequired)
 def confirm_password_first(error: ReauthenticationRequired) -> Response:
     """A sensitive action on a sign-in too old for it: ask for the password, then go back to try again."""
-    flash(f"{error.message} Then try again.", "warning")
+    flash(_("%(problem)s Then try again.", problem=translated(error.message)), "warning")
     return redirect(url_for("auth.reauthenticate", next=page_before()))
 
 
@@ -66,14 +69,14 @@ def revoke_session(id: int) -> Response:
     try:
         sessions.revoke(current_user, id)
     except NotFound as error:
-        flash(error.message, "danger")
+        flash(translated(error.message), "danger")
         return redirect(url_for("auth.security"))
     if current is not None and current.id == id:
         session.clear()
         logout_user()
-        flash("You have been logged out.")
+        flash(_("You have been logged out."))
         return redirect(url_for("auth.login"))
-    flash("That session has been ended: it is signed out everywhere now.")
+    flash(_("That session has been ended: it is signed out everywhere now."))
     return redirect(url_for("auth.security"))
 
 
@@ -82,7 +85,13 @@ def revoke_session(id: int) -> Response:
 def revoke_other_sessions() -> Response:
     """End every session and token but this one (asks for the password when the sign-in is old)."""
     ended = sessions.revoke_others(current_user)
-    flash(f"Signed out everywhere else: {ended} other session(s) and token(s) ended.")
+    flash(
+        ngettext(
+            "Signed out everywhere else: %(num)d other session or token ended.",
+            "Signed out everywhere else: %(num)d other sessions and tokens ended.",
+            ended,
+        )
+    )
     return redirect(url_for("auth.security"))
 
 
@@ -94,7 +103,7 @@ def two_factor_setup() -> str | Response:
     try:
         setup = two_factor.setup(user)
     except Conflict:
-        flash("Two-step sign-in is on already.")
+        flash(_("Two-step sign-in is on already."))
         return redirect(url_for("auth.security"))
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
@@ -109,5 +118,5 @@ def two_factor_setup() -> str | Response:
 def two_factor_disable() -> Response:
     """Turn two-step sign-in off (asks for the password when the sign-in is old)."""
     two_factor.turn_off(current_user)
-    flash("Two-step sign-in is off: your password alone signs you in now.", "warning")
+    flash(_("Two-step sign-in is off: your password alone signs you in now."), "warning")
     return redirect(url_for("auth.security"))

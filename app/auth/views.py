@@ -3,6 +3,8 @@
 import time
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..exceptions import Invalid
@@ -23,7 +25,7 @@ from .forms import (
 )
 from .redirects import is_safe_next
 
-CONFIRMATION_NOT_SENT = "We could not send the confirmation email. Please use the button below to send it again."
+CONFIRMATION_NOT_SENT = _l("We could not send the confirmation email. Please use the button below to send it again.")
 # The password step of a two-step sign-in waits this many seconds, in the session, for its code.
 PENDING_SIGN_IN = "pending_sign_in"
 PENDING_SIGN_IN_SECONDS = 300
@@ -44,15 +46,16 @@ def before_request():
     if not current_user.confirmed and needs_confirmation(request.endpoint, request.blueprint):
         return redirect(url_for("auth.unconfirmed"))
     if needs_two_factor(request.endpoint, request.blueprint) and two_factor.must_set_up(current_user):
-        flash("Your role must use two-step sign-in: set it up to go on.", "warning")
+        flash(_("Your role must use two-step sign-in: set it up to go on."), "warning")
         return redirect(url_for("auth.two_factor_setup"))
     return None
 
 
 # Polled by every open page: it reads the session itself, in one statement, and a poll is no activity to record.
 UNTRACKED_ENDPOINTS = {"notifications.count"}
-# The probes answer without looking at the session: /healthz must not need the database, even with a cookie.
-UNTRACKED_BLUEPRINTS = {"health"}
+# The probes answer without looking at the session: /healthz must not need the database, even with a cookie;
+# nor must avatars, of which a page asks for dozens.
+UNTRACKED_BLUEPRINTS = {"health", "avatars"}
 # Accounts, probes and the token-authenticated APIs (which refuse unconfirmed users themselves) stay open.
 OPEN_TO_UNCONFIRMED = {"auth", "api", "conduit", "health"}
 
@@ -117,7 +120,7 @@ def login():
                 "at": int(time.time()),
             }
             return redirect(url_for("auth.login_code"))
-        flash("Invalid email or password.", "danger")
+        flash(_("Invalid email or password."), "danger")
     return render_template("auth/login.html", form=form)
 
 
@@ -136,7 +139,7 @@ def login_code():
     """The second step of a login: the code of the user's authenticator app, or one of their recovery codes."""
     waiting = pending_sign_in()
     if waiting is None:
-        flash("Please log in again: the login waited too long for its code.", "warning")
+        flash(_("Please log in again: the login waited too long for its code."), "warning")
         return redirect(url_for("auth.login"))
     user, pending = waiting
     form = TwoFactorCodeForm()
@@ -144,7 +147,7 @@ def login_code():
         if two_factor.verify(user, form.code.data):
             start_session(user, remember=pending["remember"])
             return redirect(pending["next"])
-        form.code.errors = ["That code is not right, or was used already: type the code your app shows now."]
+        form.code.errors = [_("That code is not right, or was used already: type the code your app shows now.")]
     return render_template("auth/login_code.html", form=form)
 
 
@@ -155,7 +158,7 @@ def logout():
     sessions.sign_out()
     session.clear()
     logout_user()
-    flash("You have been logged out.")
+    flash(_("You have been logged out."))
     return redirect(url_for("main.index"))
 
 
@@ -169,9 +172,9 @@ def register():
             registration = accounts.register(form.email.data, form.username.data, form.password.data)
             start_session(registration.user)
             if registration.confirmation.failed():
-                flash("Your account has been created. " + CONFIRMATION_NOT_SENT, "warning")
+                flash(_("Your account has been created. %(problem)s", problem=CONFIRMATION_NOT_SENT), "warning")
             else:
-                flash("A confirmation email has been sent to you by email.")
+                flash(_("A confirmation email has been sent to you by email."))
             return redirect(url_for("auth.unconfirmed"))
     return render_template("auth/register.html", form=form)
 
@@ -183,9 +186,9 @@ def confirm(token: str):
     if current_user.confirmed:
         return redirect(url_for("main.index"))
     if accounts.confirm(current_user, token):
-        flash("You have confirmed your account. Thanks!")
+        flash(_("You have confirmed your account. Thanks!"))
         return redirect(url_for("main.index"))
-    flash("The confirmation link is invalid or has expired. Use the button below to get a new one.", "danger")
+    flash(_("The confirmation link is invalid or has expired. Use the button below to get a new one."), "danger")
     return redirect(url_for("auth.unconfirmed"))
 
 
@@ -197,9 +200,9 @@ def resend_confirmation():
     if current_user.confirmed:
         return redirect(url_for("main.index"))
     if accounts.resend_confirmation(current_user._get_current_object()).failed():
-        flash(CONFIRMATION_NOT_SENT, "danger")
+        flash(str(CONFIRMATION_NOT_SENT), "danger")
     else:
-        flash("A new confirmation email has been sent to you by email.")
+        flash(_("A new confirmation email has been sent to you by email."))
     return redirect(url_for("auth.unconfirmed"))
 
 
@@ -212,7 +215,7 @@ def change_password():
     if form.validate_on_submit():
         with refusals_shown_on(form):
             accounts.change_password(user, form.old_password.data, form.password.data)
-            flash("Your password has been updated. Every other session and token of yours has been signed out.")
+            flash(_("Your password has been updated. Every other session and token of yours has been signed out."))
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
 
@@ -228,7 +231,7 @@ def password_reset_request():
         with refusals_shown_on(form):
             # Never ask whether it went: a different answer would tell who has an account. Failures are logged.
             accounts.request_password_reset(form.email.data)
-            flash("If that address has an account, an email with instructions to reset your password is on its way.")
+            flash(_("If that address has an account, an email with instructions to reset your password is on its way."))
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password_request.html", form=form)
 
@@ -246,9 +249,9 @@ def password_reset(token: str):
             if "token" not in error.errors:
                 show_domain_errors(form, error)
                 return render_template("auth/reset_password.html", form=form)
-            flash("The password reset link is invalid or has expired. Please ask for a new one.", "danger")
+            flash(_("The password reset link is invalid or has expired. Please ask for a new one."), "danger")
             return redirect(url_for("auth.password_reset_request"))
-        flash("Your password has been updated. You can log in with it now.")
+        flash(_("Your password has been updated. You can log in with it now."))
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -263,9 +266,9 @@ def change_email_request():
         with refusals_shown_on(form):
             delivery = accounts.request_email_change(user, form.email.data, form.password.data)
             if delivery.failed():
-                flash("We could not send the email to your new address. Please try again.", "danger")
+                flash(_("We could not send the email to your new address. Please try again."), "danger")
                 return redirect(url_for("auth.change_email_request"))
-            flash("An email with instructions to confirm your new email address has been sent to it.")
+            flash(_("An email with instructions to confirm your new email address has been sent to it."))
             return redirect(url_for("main.index"))
     return render_template("auth/change_email.html", form=form)
 
@@ -275,7 +278,7 @@ def change_email_request():
 def change_email(token: str):
     """Move the account to the new address from the link mailed there; the user's other sessions end."""
     if accounts.change_email(current_user._get_current_object(), token):
-        flash("Your email address has been updated. Every other session and token of yours has been signed out.")
+        flash(_("Your email address has been updated. Every other session and token of yours has been signed out."))
     else:
-        flash("The email change link is invalid or has expired. Please ask for a new one.", "danger")
+        flash(_("The email change link is invalid or has expired. Please ask for a new one."), "danger")
     return redirect(url_for("main.index"))

@@ -171,12 +171,23 @@ def query(schema: type[Schema]) -> dict[str, Any]:
     return schema().load(request.args)
 
 
+def image_url(user: User) -> str:
+    """The picture the user chose, else the avatar every other page shows of them."""
+    return user.image or user.avatar_url(external=True)
+
+
 def user_json(user: User, token: str) -> dict[str, Any]:
-    return {"email": user.email, "token": token, "username": user.username, "bio": user.about_me, "image": user.image}
+    return {
+        "email": user.email,
+        "token": token,
+        "username": user.username,
+        "bio": user.about_me,
+        "image": image_url(user),
+    }
 
 
 def profile_json(user: User, following: bool) -> dict[str, Any]:
-    return {"username": user.username, "bio": user.about_me, "image": user.image, "following": bool(following)}
+    return {"username": user.username, "bio": user.about_me, "image": image_url(user), "following": bool(following)}
 
 
 def article_json(

@@ -1,5 +1,6 @@
 """Forms of the pages: posts, comments and profiles. They parse what is typed; the services judge it."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
@@ -8,6 +9,7 @@ from wtforms.validators import ValidationError as FormValidationError
 from ..exceptions import ValidationError
 from ..extensions import db
 from ..forms import FlaskyForm
+from ..i18n import language_choices
 from ..models import Role, Tag, User
 
 
@@ -18,12 +20,14 @@ def blank_as_none(value: str | None) -> str | None:
 
 class PostForm(FlaskyForm):
     title = StringField(
-        "Title", filters=[blank_as_none], description="Leave it blank to use the first line of the post."
+        _l("Title"), filters=[blank_as_none], description=_l("Leave it blank to use the first line of the post.")
     )
-    body = TextAreaField("What's on your mind?", validators=[DataRequired()])
-    tags = StringField("Tags", description='Separate tags with commas; write a tag that has a comma "in quotes".')
-    preview = SubmitField("Preview")
-    submit = SubmitField("Submit")
+    body = TextAreaField(_l("What's on your mind?"), validators=[DataRequired()])
+    tags = StringField(
+        _l("Tags"), description=_l('Separate tags with commas; write a tag that has a comma "in quotes".')
+    )
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Submit"))
 
     tag_names: list[str] = []
 
@@ -36,26 +40,33 @@ class PostForm(FlaskyForm):
 
 
 class CommentForm(FlaskyForm):
-    body = StringField("Enter your comment", validators=[DataRequired()])
-    submit = SubmitField("Submit")
+    body = StringField(_l("Enter your comment"), validators=[DataRequired()])
+    submit = SubmitField(_l("Submit"))
+
+
+def profile_language_choices() -> list[tuple[str, str]]:
+    """The site's languages, and following the browser's."""
+    return [("", _l("The browser's language")), *language_choices()]
 
 
 class EditProfileForm(FlaskyForm):
-    name = StringField("Real name")
-    location = StringField("Location")
-    about_me = TextAreaField("About me")
-    submit = SubmitField("Submit")
+    name = StringField(_l("Real name"))
+    location = StringField(_l("Location"))
+    about_me = TextAreaField(_l("About me"))
+    # The service judges the choice (``accounts.update_account``), as it does for every interface.
+    locale = SelectField(_l("Language"), choices=profile_language_choices, validate_choice=False)
+    submit = SubmitField(_l("Submit"))
 
 
 class EditProfileAdminForm(FlaskyForm):
-    email = StringField("Email", validators=[DataRequired()])
-    username = StringField("Username", validators=[DataRequired()])
-    confirmed = BooleanField("Confirmed")
-    role = SelectField("Role", coerce=int)
-    name = StringField("Real name")
-    location = StringField("Location")
-    about_me = TextAreaField("About me")
-    submit = SubmitField("Submit")
+    email = StringField(_l("Email"), validators=[DataRequired()])
+    username = StringField(_l("Username"), validators=[DataRequired()])
+    confirmed = BooleanField(_l("Confirmed"))
+    role = SelectField(_l("Role"), coerce=int)
+    name = StringField(_l("Real name"))
+    location = StringField(_l("Location"))
+    about_me = TextAreaField(_l("About me"))
+    submit = SubmitField(_l("Submit"))
 
     def __init__(self, user: User, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

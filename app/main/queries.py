@@ -7,46 +7,44 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Comment, Follow, Post, User
-from ..pagination import paginate
+from ..pagination import Counting, Position, paginate
 
 
-def paginate_posts(statement: Select, page: int, *, bounded_count: bool = False) -> Pagination:
+def paginate_posts(statement: Select, position: Position | int, *, counting: Counting = "exact") -> Pagination:
     """A page of the posts ``statement`` selects, newest first, with authors and tags (see ``app.pagination``)."""
     return paginate(
         statement,
-        page,
+        position,
         current_app.config["FLASKY_POSTS_PER_PAGE"],
         options=[joinedload(Post.author), joinedload(Post.tag_links)],
-        bounded_count=bounded_count,
+        counting=counting,
     )
 
 
-def all_posts(page: int) -> Pagination:
+def all_posts(position: Position | int) -> Pagination:
     """A page of every post, newest first; counted only a few pages ahead, as the table grows without end."""
-    return paginate_posts(select(Post), page, bounded_count=True)
+    return paginate_posts(select(Post), position, counting="bounded")
 
 
-def followed_posts(user: User, page: int) -> Pagination:
+def followed_posts(user: User, position: Position | int) -> Pagination:
     """A page of the posts by the users ``user`` follows, newest first; counted only a few pages ahead."""
-    return paginate_posts(user.followed_posts, page, bounded_count=True)
+    return paginate_posts(user.followed_posts, position, counting="bounded")
 
 
-def posts_by(user: User, page: int) -> Pagination:
+def posts_by(user: User, position: Position | int) -> Pagination:
     """A page of ``user``'s posts, newest first, with their exact number (the profile shows it)."""
-    return paginate_posts(select(Post).where(Post.author_id == user.id), page)
+    return paginate_posts(select(Post).where(Post.author_id == user.id), position)
 
 
-def comments_on(post: Post, page: int) -> Pagination:
-    """A page of the comments on ``post``, oldest first; page -1 is the last page."""
-    if page == -1:
-        page = last_comment_page(post)
-    statement = (
-        select(Comment)
-        .where(Comment.post_id == post.id)
-        .options(joinedload(Comment.author))
-        .order_by(Comment.timestamp.asc(), Comment.id.asc())
-    )
-    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_COMMENTS_PER_PAGE"], error_out=False)
+def comments_on(post: Post, position: Position | int) -> Pagination:
+    """A page of the comments on ``post``, oldest first, with their exact number; page -1 is the last page."""
+    if isinstance(position, int):
+        position = Position(position)
+    if position.page == -1:
+        position = Position(last_comment_page(post))
+    statement = select(Comment).where(Comment.post_id == post.id)
+    per_page = current_app.config["FLASKY_COMMENTS_PER_PAGE"]
+    return paginate(statement, position, per_page, oldest_first=True, options=[joinedload(Comment.author)])
 
 
 def last_comment_page(post: Post) -> int:
@@ -57,10 +55,8 @@ def last_comment_page(post: Post) -> int:
 
 def newest_comments(page: int) -> Pagination:
     """A page of every comment, newest first, for moderators."""
-    statement = (
-        select(Comment).options(joinedload(Comment.author)).order_by(Comment.timestamp.desc(), Comment.id.desc())
-    )
-    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_COMMENTS_PER_PAGE"], error_out=False)
+    per_page = current_app.config["FLASKY_COMMENTS_PER_PAGE"]
+    return paginate(select(Comment), page, per_page, options=[joinedload(Comment.author)])
 
 
 def followers_of(user: User, page: int) -> Pagination:

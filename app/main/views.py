@@ -1,6 +1,7 @@
 """Pages of the site: the home feed, profiles, posts with comments, follows and moderation."""
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -11,12 +12,16 @@ from ..forms import FlaskyForm, flash_outcome, refusals_shown_on
 from ..lookups import comment_with_id, post_with_id, user_named, user_with_id
 from ..markdown import render_markdown
 from ..models import Permission, Post, Tag
+from ..page_cache import cached_page
+from ..pagination import Position
 from ..services import accounts, blocks, comments, follows, posts
 from . import main, queries
 from .forms import CommentForm, EditProfileAdminForm, EditProfileForm, PostForm
 
 SHOW_FOLLOWED_COOKIE = "show_followed"
 SHOW_FOLLOWED_MAX_AGE = 30 * 24 * 60 * 60
+# The query arguments a page of a list reads: the signed-out page cache keeps one page for each.
+PAGE_ARGUMENTS = ("page", "after", "before")
 
 
 def page_argument() -> int:
@@ -25,6 +30,11 @@ def page_argument() -> int:
     if abs(page) > LARGEST_ID:
         abort(404)
     return page
+
+
+def position_argument() -> Position:
+    """The page ``page_argument`` names, at the cursor its link carries (``after`` or ``before``) when it has one."""
+    return Position.from_args(request.args, page_argument())
 
 
 def form_status(form: FlaskyForm | None) -> int:
@@ -36,6 +46,7 @@ def form_status(form: FlaskyForm | None) -> int:
 # token comes back with the text typed into it instead of a bare 400 page.
 @main.route("/", methods=["GET", "POST"])
 @csrf.exempt
+@cached_page(*PAGE_ARGUMENTS)
 def index() -> tuple[str, int] | Response:
     """The home page: a post form for writers and every post, or the followed ones, newest first."""
     can_write = current_user.can(Permission.WRITE)
@@ -48,13 +59,13 @@ def index() -> tuple[str, int] | Response:
         else:
             with refusals_shown_on(form):
                 posts.create_post(current_user, form.body.data, title=form.title.data, tags=form.tag_names)
-                flash("Your post has been published.", "success")
+                flash(_("Your post has been published."), "success")
                 return redirect(url_for(".index"))
     show_followed = current_user.is_authenticated and request.cookies.get(SHOW_FOLLOWED_COOKIE) == "1"
     if show_followed:
-        pagination = queries.followed_posts(current_user, page_argument())
+        pagination = queries.followed_posts(current_user, position_argument())
     else:
-        pagination = queries.all_posts(page_argument())
+        pagination = queries.all_posts(position_argument())
     page = render_template(
         "index.html",
         form=form if can_write else None,
@@ -89,10 +100,11 @@ def show_followed() -> Response:
 
 
 @main.route("/user/<username>")
+@cached_page(*PAGE_ARGUMENTS)
 def user(username: str) -> str:
     """A user's profile and posts."""
     user = user_named(username)
-    pagination = queries.posts_by(user, page_argument())
+    pagination = queries.posts_by(user, position_argument())
     return render_template(
         "user.html",
         user=user,
@@ -112,9 +124,14 @@ def edit_profile() -> str | Response:
     form = EditProfileForm(obj=current_user)
     if form.validate_on_submit():
         with refusals_shown_on(form):
-            changes = {"name": form.name.data, "location": form.location.data, "about_me": form.about_me.data}
+            changes = {
+                "name": form.name.data,
+                "location": form.location.data,
+                "about_me": form.about_me.data,
+                "locale": form.locale.data,
+            }
             user = accounts.update_account(current_user, current_user, changes)
-            flash("Your profile has been updated.", "success")
+            flash(_("Your profile has been updated."), "success")
             return redirect(url_for(".user", username=user.username))
     return render_template("edit_profile.html", form=form, user=current_user)
 
@@ -138,13 +155,14 @@ def edit_profile_admin(id: int) -> str | Response:
                 "about_me": form.about_me.data,
             }
             accounts.update_account(current_user, user, changes)
-            flash("The profile has been updated.", "success")
+            flash(_("The profile has been updated."), "success")
             return redirect(url_for(".user", username=user.username))
     return render_template("edit_profile.html", form=form, user=user)
 
 
 @main.route("/post/<int:id>", methods=["GET", "POST"])
 @csrf.exempt
+@cached_page(*PAGE_ARGUMENTS)
 def post(id: int) -> tuple[str, int] | Response:
     """A post with its comments, and a comment form for those who may comment."""
     post = post_with_id(id)
@@ -153,9 +171,9 @@ def post(id: int) -> tuple[str, int] | Response:
     if form is not None and form.validate_on_submit():
         with refusals_shown_on(form):
             comments.add_comment(current_user, post, form.body.data)
-            flash("Your comment has been published.", "success")
+            flash(_("Your comment has been published."), "success")
             return redirect(url_for(".post", id=post.id, page=queries.last_comment_page(post), _anchor="comments"))
-    pagination = queries.comments_on(post, page_argument())
+    pagination = queries.comments_on(post, position_argument())
     page = render_template(
         "post.html",
         posts=[post],
@@ -185,7 +203,7 @@ def edit(id: int) -> tuple[str, int] | Response:
             with refusals_shown_on(form):
                 changes = {"body": form.body.data, "title": form.title.data, "tags": form.tag_names}
                 posts.edit_post(current_user, post, changes)
-                flash("The post has been updated.", "success")
+                flash(_("The post has been updated."), "success")
                 return redirect(url_for(".post", id=post.id))
     return render_template("edit_post.html", form=form, post=post, preview=preview), form_status(form)
 
@@ -197,8 +215,8 @@ def follow(username: str) -> Response:
     user = user_named(username)
     flash_outcome(
         lambda: follows.follow(current_user, user),
-        f"You are now following {user.username}.",
-        "You are already following this user.",
+        _("You are now following %(username)s.", username=user.username),
+        _("You are already following this user."),
     )
     return redirect(url_for(".user", username=user.username))
 
@@ -210,13 +228,14 @@ def unfollow(username: str) -> Response:
     user = user_named(username)
     flash_outcome(
         lambda: follows.unfollow(current_user, user),
-        f"You are not following {user.username} anymore.",
-        "You are not following this user.",
+        _("You are not following %(username)s anymore.", username=user.username),
+        _("You are not following this user."),
     )
     return redirect(url_for(".user", username=user.username))
 
 
 @main.route("/followers/<username>")
+@cached_page(*PAGE_ARGUMENTS)
 def followers(username: str) -> str:
     """The users who follow a user."""
     user = user_named(username)
@@ -225,7 +244,7 @@ def followers(username: str) -> str:
     return render_template(
         "followers.html",
         user=user,
-        title="Followers of",
+        title=_("Followers of"),
         endpoint=".followers",
         pagination=pagination,
         follows=follows,
@@ -233,6 +252,7 @@ def followers(username: str) -> str:
 
 
 @main.route("/followed-by/<username>")
+@cached_page(*PAGE_ARGUMENTS)
 def followed_by(username: str) -> str:
     """The users a user follows."""
     user = user_named(username)
@@ -241,7 +261,7 @@ def followed_by(username: str) -> str:
     return render_template(
         "followers.html",
         user=user,
-        title="Followed by",
+        title=_("Followed by"),
         endpoint=".followed_by",
         pagination=pagination,
         follows=follows,

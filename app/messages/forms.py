@@ -1,5 +1,6 @@
 """The form that writes a message; the service judges what is typed."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -7,5 +8,7 @@ from ..forms import FlaskyForm
 
 
 class MessageForm(FlaskyForm):
-    body = TextAreaField("Message", validators=[DataRequired()], description="Markdown works here, as in posts.")
-    submit = SubmitField("Send")
+    body = TextAreaField(
+        _l("Message"), validators=[DataRequired()], description=_l("Markdown works here, as in posts.")
+    )
+    submit = SubmitField(_l("Send"))

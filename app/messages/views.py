@@ -1,12 +1,14 @@
 """The conversations page, one conversation with its reply form, and blocking and unblocking a user."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..exceptions import NotAllowed
 from ..extensions import csrf
 from ..forms import flash_outcome, refusals_shown_on
+from ..i18n import translated
 from ..lookups import user_named
 from ..main.views import page_argument
 from ..services import blocks
@@ -40,7 +42,7 @@ def conversation(username: str) -> tuple[str, int] | Response:
                 conversations.send_message(current_user, other, form.body.data)
                 return redirect(url_for(".conversation", username=other.username, _anchor="reply"))
         except NotAllowed as error:
-            flash(error.message, "danger")
+            flash(translated(error.message), "danger")
             status = 403
     with conversations.reading_conversation(current_user, other):
         pagination = conversations.messages_between(
@@ -66,8 +68,8 @@ def block(username: str) -> str | Response:
         return render_template("messages/block.html", user=user)
     flash_outcome(
         lambda: blocks.block(current_user, user),
-        f"You have blocked {user.username}. They are not told.",
-        "You have already blocked this user.",
+        _("You have blocked %(username)s. They are not told.", username=user.username),
+        _("You have already blocked this user."),
     )
     return redirect(url_for("main.user", username=user.username))
 
@@ -79,7 +81,7 @@ def unblock(username: str) -> Response:
     user = user_named(username)
     flash_outcome(
         lambda: blocks.unblock(current_user, user),
-        f"You have unblocked {user.username}.",
-        "You have not blocked this user.",
+        _("You have unblocked %(username)s.", username=user.username),
+        _("You have not blocked this user."),
     )
     return redirect(url_for("main.user", username=user.username))

@@ -116,7 +116,14 @@ class UserSession(db.Model):
         if parsed is None:
             return None
         session_id, secret = parsed
-        row = db.session.get(cls, session_id, options=[joinedload(cls.user)], populate_existing=True)
+        with_user = joinedload(cls.user)
+        if kinds <= TOKEN_KINDS:
+            from .user import User  # user.py imports this module
+
+            # A token's permission checks (a disabled comment's text, a write) read the role: load it now, or the
+            # first page that needs it costs a statement more than one that does not.
+            with_user = with_user.joinedload(User.role)
+        row = db.session.get(cls, session_id, options=[with_user], populate_existing=True)
         if row is None or row.kind not in kinds or not row.is_open():
             return None
         return row if hmac.compare_digest(row.secret_hash, secret_digest(secret)) else None

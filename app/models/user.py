@@ -3,13 +3,13 @@
 import hashlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from flask import current_app, has_app_context, url_for
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import ForeignKey, Index, Select, String, Text, event, func, select
 from sqlalchemy.orm import DynamicMapped, Mapped, mapped_column, relationship
 
+from ..avatars.urls import avatar_url, gravatar_url
 from ..extensions import db, login_manager
 from ..markdown import render_markdown
 from ..passwords import hash_password, needs_rehash, password_matches
@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     avatar_hash: Mapped[str | None] = mapped_column(String(32))
     image: Mapped[str | None] = mapped_column(String(512))
+    # The language the site and its mail speak to this user ("en", "es"); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     # Addresses and names are unique whatever their case, so look-alikes can never be registered side by side.
     __table_args__ = (
@@ -216,8 +218,11 @@ class User(UserMixin, db.Model):
         return gravatar_hash(self.email)
 
     def gravatar(self, size: int = 100, default: str = "identicon", rating: str = "g") -> str:
-        hash_ = self.avatar_hash or self.gravatar_hash()
-        return f"https://secure.gravatar.com/avatar/{hash_}?" + urlencode({"s": size, "d": default, "r": rating})
+        return gravatar_url(self.avatar_hash or self.gravatar_hash(), size, default, rating)
+
+    def avatar_url(self, size: int = 100, external: bool = False) -> str:
+        """The picture pages and APIs show for this user, as ``FLASKY_AVATARS`` chooses; ``external`` for clients."""
+        return avatar_url(self.avatar_hash or self.gravatar_hash(), size, external)
 
     # Follows
 
@@ -280,6 +285,7 @@ class User(UserMixin, db.Model):
             "last_seen": isoformat_utc(self.last_seen),
             "posts_url": url_for("api.get_user_posts", id=self.id),
             "followed_posts_url": url_for("api.get_user_followed_posts", id=self.id),
+            "avatar_url": self.avatar_url(),
             "post_count": self.posts.count() if post_count is None else post_count,
         }
 

@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from ..email import Delivery
-from ..exceptions import Conflict, Invalid, NotAllowed
+from ..exceptions import N_, Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..lookups import email_taken, user_by_email, username_taken
 from ..metrics import LOGIN_FAILURES
@@ -19,8 +19,9 @@ from . import account_mail, sessions
 from .policy import Actor
 from .transactions import commit_retrying
 
-TAKEN = "has already been taken"
-NOT_YOUR_PASSWORD = "is not your current password"
+# N_ marks what web pages show translated; the APIs send it in English (app/exceptions.py).
+TAKEN = N_("has already been taken")
+NOT_YOUR_PASSWORD = N_("is not your current password")
 # What each field of an account is called, where a profile edit may set it.
 PROFILE_FIELDS = ("name", "location", "about_me", "image")
 ADMIN_FIELDS = ("confirmed", "role_id")
@@ -46,7 +47,7 @@ def register(email: Any, username: Any, password: Any, *, confirmed: bool = Fals
     username = checked_username(problems, username)
     password = checked_password(problems, password)
     if confirmed and email is not None and is_admin_address(email):
-        problems.add("email", "is reserved: register on the web site and confirm it by mail")
+        problems.add("email", N_("is reserved: register on the web site and confirm it by mail"))
     problems.raise_if_any(Invalid)
 
     def write(_attempt: int) -> Registration:
@@ -160,7 +161,8 @@ def change_email(user: User, token: str) -> bool:
 def update_account(actor: Actor, user: User, changes: Mapping[str, Any]) -> User:
     """Change the fields in ``changes``: the user's own account, or any account for an administrator.
 
-    Fields: ``username``, ``email``, ``password``, ``name``, ``location``, ``about_me``, ``image``; administrators
+    Fields: ``username``, ``email``, ``password``, ``name``, ``location``, ``about_me``, ``image``, ``locale`` (a
+    language of ``FLASKY_LANGUAGES``, or blank to follow the browser); administrators
     also set ``confirmed`` and ``role_id``. Blank profile fields are cleared. A new password or address ends every
     other session and token of the user, and on the user's own account needs a recent sign-in.
     """
@@ -197,7 +199,7 @@ def checked_account_fields(changes: Mapping[str, Any], *, admin: bool) -> dict[s
     if "email" in changes:
         values["email"] = checked_email(problems, changes["email"])
         if not admin and values["email"] is not None and is_admin_address(values["email"]):
-            problems.add("email", "is reserved: only the administrator's own account can have it")
+            problems.add("email", N_("is reserved: only the administrator's own account can have it"))
     if "username" in changes:
         values["username"] = checked_username(problems, changes["username"])
     if "password" in changes:
@@ -207,12 +209,16 @@ def checked_account_fields(changes: Mapping[str, Any], *, admin: bool) -> dict[s
             length = column_length(getattr(User, name))
             values[name] = problems.text(name, changes[name], max_length=length, required=False)
     if values.get("image") is not None and not values["image"].lower().startswith(("http://", "https://")):
-        problems.add("image", "must be an http or https URL")
+        problems.add("image", N_("must be an http or https URL"))
+    if "locale" in changes:
+        values["locale"] = changes["locale"] or None
+        if values["locale"] is not None and values["locale"] not in current_app.config["FLASKY_LANGUAGES"]:
+            problems.add("locale", N_("is not a language this site speaks"))
     if "confirmed" in changes:
         values["confirmed"] = bool(changes["confirmed"])
     if "role_id" in changes:
         if db.session.get(Role, changes["role_id"]) is None:
-            problems.add("role_id", "is not a role")
+            problems.add("role_id", N_("is not a role"))
         values["role_id"] = changes["role_id"]
     problems.raise_if_any(Invalid)
     return values
@@ -238,7 +244,7 @@ def checked_email(problems: Problems, value: Any) -> str | None:
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
-        problems.add("email", "is invalid")
+        problems.add("email", N_("is invalid"))
         return None
 
 
@@ -254,7 +260,7 @@ def checked_username(problems: Problems, value: Any) -> str | None:
 
 def checked_password(problems: Problems, value: Any) -> str | None:
     if not isinstance(value, str) or not value:
-        problems.add("password", "can't be blank")
+        problems.add("password", N_("can't be blank"))
         return None
     problem = password_problem(value)
     if problem is not None:

@@ -7,7 +7,7 @@ any page or API answer tells them that they were blocked.
 from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..exceptions import Invalid, NotAllowed
+from ..exceptions import N_, Invalid, NotAllowed
 from ..extensions import db
 from ..models import Block, Follow, User
 from .policy import Actor, require_confirmed
@@ -17,7 +17,7 @@ from .transactions import commit_retrying
 def block(actor: Actor, user: User) -> bool:
     """Make ``actor`` block ``user``, ending the follows between them; false when already blocked."""
     blocker = require_confirmed(actor)
-    refuse_self(blocker, user, "block")
+    refuse_self(blocker, user, N_("block"))
     blocker_id, blocked_id = blocker.id, user.id
 
     def write(_attempt: int) -> bool:
@@ -37,7 +37,7 @@ def block(actor: Actor, user: User) -> bool:
 def unblock(actor: Actor, user: User) -> bool:
     """Lift ``actor``'s block of ``user``; false when there was none."""
     blocker = require_confirmed(actor)
-    refuse_self(blocker, user, "unblock")
+    refuse_self(blocker, user, N_("unblock"))
     result = db.session.execute(delete(Block).where(Block.blocker_id == blocker.id, Block.blocked_id == user.id))
     db.session.commit()
     return result.rowcount > 0
@@ -71,9 +71,12 @@ def refuse_if_blocked(actor: User, owner_id: int | None, action: str) -> None:
     if row is None:
         return
     if row[0]:
-        raise NotAllowed(f"You cannot {action}.", {"user": ["forbidden"]})
+        raise NotAllowed(N_("You cannot %(action)s.", action=action), {"user": ["forbidden"]})
     if row[1]:
-        raise NotAllowed(f"You have blocked this user: unblock them first to {action}.", {"user": ["blocked by you"]})
+        raise NotAllowed(
+            N_("You have blocked this user: unblock them first to %(action)s.", action=action),
+            {"user": ["blocked by you"]},
+        )
 
 
 def either_way(
@@ -85,4 +88,7 @@ def either_way(
 
 def refuse_self(blocker: User, user: User, action: str) -> None:
     if blocker.id == user.id:
-        raise Invalid(f"You cannot {action} yourself.", {"profile": [f"is your own: you cannot {action} yourself"]})
+        raise Invalid(
+            N_("You cannot %(action)s yourself.", action=action),
+            {"profile": [N_("is your own: you cannot %(action)s yourself", action=action)]},
+        )

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ..exceptions import Invalid, NotAllowed, NotFound
+from ..exceptions import N_, Invalid, NotAllowed, NotFound
 from ..extensions import db
 from ..models import Comment, Permission, Post
 from ..validation import Problems
@@ -22,7 +22,7 @@ def add_comment(actor: Actor, post: Post, body: Any) -> Comment:
     def write(_attempt: int) -> Comment:
         if db.session.get(Post, post_id) is None:
             raise NotFound(f"There is no post {post_id}.", {"article": ["not found"]})
-        blocks.refuse_if_blocked(author, post.author_id, "comment on this post")
+        blocks.refuse_if_blocked(author, post.author_id, N_("comment on this post"))
         comment = Comment(body=text, post_id=post_id, author=author)
         db.session.add(comment)
         notifications.notify_comment(comment, post.author_id)

@@ -9,7 +9,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import joinedload
 
 from ..converters import LARGEST_ID
-from ..exceptions import Invalid, NotFound
+from ..exceptions import N_, Invalid, NotFound
 from ..extensions import db
 from ..models import Conversation, Message, User
 from ..pagination import paginate
@@ -24,14 +24,14 @@ def send_message(actor: Actor, recipient: User, body: Any) -> Message:
     """Send ``recipient`` a Markdown message from ``actor``; both sides' conversations and a notification go with it."""
     sender = require_confirmed(actor)
     if sender.id == recipient.id:
-        raise Invalid("You cannot send yourself a message.", {"recipient": ["is you"]})
+        raise Invalid(N_("You cannot send yourself a message."), {"recipient": [N_("is you")]})
     problems = Problems()
     text = problems.text("body", body)
     problems.raise_if_any(Invalid)
     recipient_id = recipient.id
 
     def write(_attempt: int) -> Message:
-        blocks.refuse_if_blocked(sender, recipient_id, "message this user")
+        blocks.refuse_if_blocked(sender, recipient_id, N_("message this user"))
         message = Message(sender=sender, recipient_id=recipient_id, body=text)
         db.session.add(message)
         db.session.flush()

@@ -2,7 +2,7 @@
 
 from flask_login import AnonymousUserMixin
 
-from ..exceptions import NotAllowed
+from ..exceptions import N_, NotAllowed
 from ..models import Permission, User
 
 PERMISSION_NAMES = {permission: permission.name for permission in Permission}
@@ -15,7 +15,7 @@ def require(actor: Actor, permission: Permission) -> User:
     require_confirmed(actor)
     if not actor.can(permission):
         raise NotAllowed(
-            f"Your account does not have the {permission.name} permission.",
+            N_("Your account does not have the %(permission)s permission.", permission=permission.name),
             {"permission": [f"needs {permission.name}"]},
         )
     return actor
@@ -24,9 +24,10 @@ def require(actor: Actor, permission: Permission) -> User:
 def require_confirmed(actor: Actor) -> User:
     """``actor`` as a signed-in user whose address is confirmed; otherwise ``NotAllowed``."""
     if not actor.is_authenticated:
-        raise NotAllowed("Sign in first.", {"user": ["must be signed in"]})
+        raise NotAllowed(N_("Sign in first."), {"user": ["must be signed in"]})
     if not actor.confirmed:
         raise NotAllowed(
-            "Your account is not confirmed: follow the link in the email we sent you.", {"email": ["is not confirmed"]}
+            N_("Your account is not confirmed: follow the link in the email we sent you."),
+            {"email": [N_("is not confirmed")]},
         )
     return actor

@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask import current_app, g
 from sqlalchemy import delete, or_, update
 
-from ..exceptions import Invalid, NotFound, ReauthenticationRequired
+from ..exceptions import N_, Invalid, NotFound, ReauthenticationRequired
 from ..extensions import db, login_manager
 from ..models import SessionKind, User, UserSession
 from ..models.session import WEB_KINDS
@@ -96,7 +96,7 @@ def revoke(user: User, session_id: int) -> None:
     """End one of ``user``'s open sessions or tokens; ``NotFound`` when it is no open session of theirs."""
     row = db.session.get(UserSession, session_id)
     if row is None or row.user_id != user.id or not row.is_open():
-        raise NotFound("That session has ended already, or is not yours.", {"session": ["not found"]})
+        raise NotFound(N_("That session has ended already, or is not yours."), {"session": ["not found"]})
     row.revoke()
     db.session.commit()
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
-from ..exceptions import Conflict, NotFound
+from ..exceptions import N_, Conflict, NotFound
 from ..extensions import db
 
 Result = TypeVar("Result")
@@ -29,6 +29,6 @@ def commit_retrying(write: Callable[[int], Result], attempts: int = ATTEMPTS) ->
             continue
         except (StaleDataError, ObjectDeletedError) as error:
             db.session.rollback()
-            raise NotFound("It was deleted meanwhile.", {"resource": ["not found"]}) from error
+            raise NotFound(N_("It was deleted meanwhile."), {"resource": ["not found"]}) from error
         return result
-    raise Conflict("Others changed the same thing at the same moment: try again.", {"request": ["conflicted"]})
+    raise Conflict(N_("Others changed the same thing at the same moment: try again."), {"request": ["conflicted"]})

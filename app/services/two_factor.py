@@ -18,7 +18,7 @@ import segno
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from ..exceptions import Conflict, Invalid, NotAuthenticated, NotFound
+from ..exceptions import N_, Conflict, Invalid, NotAuthenticated, NotFound
 from ..extensions import db
 from ..models import RecoveryCode, TwoFactor, User
 from ..timestamps import utcnow
@@ -33,9 +33,9 @@ RECOVERY_CODE_LENGTH = 16
 TOTP_CODE = re.compile(r"[0-9]{6}")
 # What a person may type between the characters of a code.
 SEPARATORS = re.compile(r"[\s-]+")
-CODE_NEEDED = "is needed: this account uses two-step sign-in; send the 6-digit code of your app or a recovery code"
-CODE_REFUSED = "is not a current code of your app, was used already, or is no unused recovery code"
-SETUP_NEEDED = "must be turned on for your role: set it up on the web site's Security page first"
+CODE_NEEDED = N_("is needed: this account uses two-step sign-in; send the 6-digit code of your app or a recovery code")
+CODE_REFUSED = N_("is not a current code of your app, was used already, or is no unused recovery code")
+SETUP_NEEDED = N_("must be turned on for your role: set it up on the web site's Security page first")
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def setup(user: User) -> Setup:
     """The secret awaiting its first code, made now unless one waits already; ``Conflict`` when it is on."""
     row = db.session.get(TwoFactor, user.id)
     if row is not None and row.is_on:
-        raise Conflict("Two-step sign-in is on already.", {"two_factor": ["is on already"]})
+        raise Conflict(N_("Two-step sign-in is on already."), {"two_factor": [N_("is on already")]})
     if row is None:
         row = TwoFactor(user=user, secret=pyotp.random_base32())
         db.session.add(row)
@@ -88,10 +88,14 @@ def turn_on(user: User, code: object) -> list[str]:
     """Turn on two-step sign-in once the app shows a right first code; returns the new recovery codes, shown once."""
     row = db.session.get(TwoFactor, user.id)
     if row is None or row.is_on:
-        raise NotFound("Start the set-up again: no secret awaits its first code.", {"two_factor": ["not pending"]})
+        raise NotFound(
+            N_("Start the set-up again: no secret awaits its first code."), {"two_factor": [N_("not pending")]}
+        )
     step = matching_step(row.secret, normalised(code))
     if step is None:
-        raise Invalid(errors={"code": ["is not the code your app shows now: check the phone's clock and try again"]})
+        raise Invalid(
+            errors={"code": [N_("is not the code your app shows now: check the phone's clock and try again")]}
+        )
     row.enabled_at = utcnow()
     row.last_used_step = step
     codes = new_recovery_codes(user)

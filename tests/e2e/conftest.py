@@ -33,7 +33,7 @@ CHROMIUM_ARGUMENTS = (
     "--disable-gpu",
     "--disable-sync",
     "--window-size=1280,1024",
-    # Offline like CI: any host but the live server fails at once (Gravatar avatars, any CDN) instead of timing out.
+    # Offline like CI: any host but the live server (Gravatar, any CDN) fails at once instead of timing out.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
 FACTORY_PASSWORD = "cat"

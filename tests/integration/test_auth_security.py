@@ -120,7 +120,7 @@ def test_turning_it_on_shows_a_qr_code_and_the_secret_then_recovery_codes_once(c
     assert done.status_code == 200
     assert done.text.count("<li>") >= 10
     assert two_factor.is_on(john)
-    assert "unused recovery code(s) left" in client.get("/auth/security").text
+    assert "unused recovery codes left." in client.get("/auth/security").text
     assert client.get("/auth/two-factor").headers["Location"] == "/auth/security"
 
 

@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, inspect, select, text
 
 from app.extensions import db as _db
-from app.fake import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.fake import DEMO_ACCOUNTS, DEMO_FOLLOWS, DEMO_PASSWORD, TOPICS
 from app.models import Comment, Follow, Post, Role, User
 from tests.apps import running_app
 
@@ -83,7 +83,10 @@ def fake(runner, *args: str) -> str:
 
 def test_fake_adds_what_it_was_asked_for_and_says_how_long_it_took(runner):
     output = fake(runner, "--users", "6", "--posts", "30", "--comments", "40", "--follows", "3", "--seed", "1")
-    assert re.search(r"^Added 6 users, 30 posts, 24 follows and 40 comments in \d+\.\d s\.$", output, re.MULTILINE)
+    follows = 6 * (3 + 1) + len(DEMO_ACCOUNTS) * DEMO_FOLLOWS
+    assert re.search(
+        rf"^Added 6 users, 30 posts, {follows} follows and 40 comments in \d+\.\d s\.$", output, re.MULTILINE
+    )
     assert "Log in as demo@example.com, moderator@example.com, admin@example.com" in output
     assert count(User) == 6 + len(DEMO_ACCOUNTS)
     assert (count(Post), count(Comment)) == (30, 40)
@@ -110,6 +113,50 @@ def test_fake_users_follow_themselves_and_others(runner):
     fake_users = _db.session.scalars(select(User).where(User.email.not_in([e for e, _, _ in DEMO_ACCOUNTS]))).all()
     assert self_follows() == set(_db.session.scalars(select(User.id)))
     assert all(user.followed_count == 2 for user in fake_users)
+
+
+def demo_accounts() -> list[User]:
+    return _db.session.scalars(select(User).where(User.email.in_([e for e, _, _ in DEMO_ACCOUNTS]))).all()
+
+
+def test_fake_demo_accounts_follow_fake_authors_so_their_followed_tab_has_posts(runner):
+    fake(runner, "--users", "8", "--posts", "40", "--follows", "2", "--seed", "8")
+    for account in demo_accounts():
+        assert account.followed_count == DEMO_FOLLOWS
+        authors = set(_db.session.scalars(account.followed_posts.with_only_columns(Post.author_id)))
+        assert len(authors - {account.id}) == DEMO_FOLLOWS
+
+
+def test_fake_demo_accounts_follow_only_authors_of_posts(runner):
+    fake(runner, "--users", "8", "--posts", "2", "--seed", "9")
+    authors = set(_db.session.scalars(select(Post.author_id)))
+    for account in demo_accounts():
+        assert 0 < account.followed_count <= len(authors)
+        assert set(_db.session.scalars(select(Follow.followed_id).filter_by(follower_id=account.id))) <= authors | {
+            account.id
+        }
+
+
+def test_fake_run_again_has_the_demo_accounts_follow_more_without_clashing(runner):
+    fake(runner, "--users", "6", "--posts", "30", "--seed", "10")
+    fake(runner, "--users", "6", "--posts", "30", "--seed", "10")
+    assert all(account.followed_count == 2 * DEMO_FOLLOWS for account in demo_accounts())
+
+
+def test_fake_posts_talk_about_topics_that_search_finds(runner, client):
+    fake(runner, "--users", "4", "--posts", "20", "--seed", "11")
+    posts = _db.session.scalars(select(Post)).all()
+    assert all(any(topic in post.body for topic in TOPICS) for post in posts)
+    topic = next(topic for topic in TOPICS if topic in posts[0].body)
+
+    page = client.get("/search", query_string={"q": topic}).get_data(as_text=True)
+
+    assert posts[0].title in page
+
+
+def test_fake_gives_one_user_a_preference_for_spanish(runner):
+    fake(runner, "--users", "5", "--posts", "0", "--seed", "12")
+    assert _db.session.scalars(select(User.locale).where(User.locale.is_not(None))).all() == ["es"]
 
 
 def test_fake_caps_follows_at_the_users_there_are(runner):
@@ -182,3 +229,28 @@ def test_same_seed_gives_the_same_usernames_and_bodies(empty_app):
     first = seeded_content(empty_app, "42")
     assert seeded_content(empty_app, "42") == first
     assert seeded_content(empty_app, "43") != first
+
+
+def planned_rows(table: str) -> float | None:
+    """The rows the planner's statistics say ``table`` holds, or ``None`` when it has none for it."""
+    if _db.engine.dialect.name == "postgresql":
+        rows = _db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = :table"), {"table": table})
+        return None if rows is None or rows < 0 else rows
+    if not _db.session.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+        return None
+    stat = _db.session.scalar(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table LIMIT 1"), {"table": table})
+    return None if stat is None else float(stat.split()[0])
+
+
+def test_fake_leaves_the_planner_statistics_of_what_it_loaded(runner):
+    fake(runner, "--users", "7", "--posts", "30", "--comments", "45", "--seed", "13")
+    for model in (User, Follow, Post, Comment):
+        assert planned_rows(model.__tablename__) == count(model), model
+
+
+def test_deploy_brings_the_planner_statistics_up_to_date(deploy):
+    deploy()
+    _db.session.execute(insert(User), [{"username": f"imported{n}"} for n in range(12)])
+    _db.session.commit()
+    deploy()
+    assert planned_rows("users") == 12

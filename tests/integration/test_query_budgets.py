@@ -1,10 +1,15 @@
 """Pages load what they show in a fixed number of SQL statements, however many items they list."""
 
+from datetime import timedelta
+
 import pytest
 
+from app.extensions import db
+from app.models import Comment, Post
 from app.services import comments, follows, messages
+from app.timestamps import utcnow
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
-from tests.integration.api.conftest import basic_auth
+from tests.integration.api.conftest import basic_auth, token_auth
 from tests.login import log_in_as
 
 FULL_PAGE = 20
@@ -30,9 +35,9 @@ def posts_with_comments(count: int, author=None) -> list:
 def get_counting(client, count_queries):
     """``get_counting(url)``: get the page, check it is 200, and return the log of the statements it sent."""
 
-    def get(url: str):
+    def get(url: str, headers: dict[str, str] | None = None):
         with count_queries() as log:
-            response = client.get(url)
+            response = client.get(url, headers=headers)
         assert response.status_code == 200
         return log
 
@@ -192,3 +197,145 @@ def test_getting_an_api_token(client, db, count_queries):
     assert response.status_code == 200
     # the user with its role and two-step settings, the new token's row
     assert log.count == 2, log
+
+
+# Realistic sizes: many pages, deep pages, pages reached by their cursor links, and disabled comments on every page
+# (a reader's role is read to decide whether to show their text). Budgets hold at every size and depth.
+MANY_COMMENTS = 250
+MANY_POSTS = 300
+
+
+def spread_over_time(rows: list) -> list:
+    """``rows`` written a minute apart, the first the oldest, saved at once."""
+    start = utcnow() - timedelta(minutes=len(rows))
+    for minutes, row in enumerate(rows):
+        row.timestamp = start + timedelta(minutes=minutes)
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+@pytest.fixture
+def much_discussed_post(db):
+    """A post with ``MANY_COMMENTS`` comments by a few users, one in seven of them disabled."""
+    post, authors = PostFactory(), UserFactory.create_batch(5)
+    comments = [
+        Comment(body=f"Comment {n}", author=authors[n % 5], post=post, disabled=n % 7 == 0)
+        for n in range(MANY_COMMENTS)
+    ]
+    spread_over_time(comments)
+    return post
+
+
+def many_posts(authors: list, count: int = MANY_POSTS) -> list:
+    return spread_over_time([Post(body=f"Post {n}", author=authors[n % len(authors)]) for n in range(count)])
+
+
+def link_labelled(page: str, label: str) -> str:
+    """The address of the page's link labelled ``label`` (``Next``, ``Previous``)."""
+    return page.split(f'aria-label="{label}"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("page", ["3", "13", "99"])
+def test_post_page_with_many_comments(client, small_pages, much_discussed_post, page, get_counting):
+    log_in_as(client, UserFactory())
+    log = get_counting(f"/post/{much_discussed_post.id}?page={page}")
+    assert log.count == 6, log
+
+
+def test_post_page_with_many_comments_at_its_last_page(client, small_pages, much_discussed_post, get_counting):
+    log_in_as(client, UserFactory())
+    log = get_counting(f"/post/{much_discussed_post.id}?page=-1")
+    # one more: the number of the last page
+    assert log.count == 7, log
+
+
+def test_post_page_with_many_comments_reached_by_its_next_link(client, small_pages, much_discussed_post, get_counting):
+    log_in_as(client, UserFactory())
+    page = client.get(f"/post/{much_discussed_post.id}?page=11").text
+    log = get_counting(link_labelled(page, "Next"))
+    assert log.count == 6, log
+
+
+@pytest.mark.parametrize("query", ["", "?page=3", "?page=9", "?page=99", "?per_page=100&page=3"])
+def test_api_comments_of_a_post_with_many_comments(client, much_discussed_post, query, get_counting):
+    log = get_counting(f"/api/v1/posts/{much_discussed_post.id}/comments/{query}", token_auth(UserFactory()))
+    # the token with its user and role, the post, the page
+    assert log.count == 3, log
+
+
+def test_api_comments_of_a_post_with_many_comments_by_next_links(client, much_discussed_post, count_queries):
+    url, counts, headers = (
+        f"/api/v1/posts/{much_discussed_post.id}/comments/?per_page=20",
+        [],
+        token_auth(UserFactory()),
+    )
+    while url:
+        with count_queries() as log:
+            page = client.get(url, headers=headers).json
+        counts.append(log.count)
+        url = page["next"]
+    assert counts == [3] * 13
+
+
+def test_api_comments_of_a_post_with_many_comments_and_their_count(client, much_discussed_post, get_counting):
+    url = f"/api/v1/posts/{much_discussed_post.id}/comments/?page=5&count=exact"
+    log = get_counting(url, token_auth(UserFactory()))
+    assert log.count == 4, log
+
+
+@pytest.fixture
+def long_followed_feed(db):
+    """A reader following ten authors who wrote ``MANY_POSTS`` posts, and as many by strangers."""
+    reader, authors = UserFactory(), UserFactory.create_batch(10)
+    for author in authors:
+        FollowFactory(follower=reader, followed=author)
+    many_posts(authors + UserFactory.create_batch(10), 2 * MANY_POSTS)
+    return reader
+
+
+# A page past the end shows no posts, so it counts no comments on them.
+@pytest.mark.parametrize(("page", "statements"), [("1", 6), ("8", 6), ("15", 6), ("40", 5)])
+def test_followed_feed_with_many_pages(client, small_pages, long_followed_feed, page, statements, get_counting):
+    log_in_as(client, long_followed_feed)
+    client.set_cookie("show_followed", "1")
+    log = get_counting(f"/?page={page}")
+    assert log.count == statements, log
+
+
+def test_followed_feed_with_many_pages_by_its_links(client, small_pages, long_followed_feed, get_counting):
+    log_in_as(client, long_followed_feed)
+    client.set_cookie("show_followed", "1")
+    page = client.get("/?page=12").text
+    following = get_counting(link_labelled(page, "Next"))
+    back = get_counting(link_labelled(client.get(link_labelled(page, "Next")).text, "Previous"))
+    assert following.count == back.count == 6, (following, back)
+
+
+@pytest.mark.parametrize(("page", "statements"), [("1", 3), ("12", 3), ("30", 2)])
+def test_home_page_with_many_pages_for_a_visitor(client, small_pages, page, statements, get_counting):
+    many_posts(UserFactory.create_batch(5))
+    log = get_counting(f"/?page={page}")
+    assert log.count == statements, log
+
+
+def test_home_page_with_many_pages_by_its_next_link(client, small_pages, get_counting):
+    many_posts(UserFactory.create_batch(5))
+    log = get_counting(link_labelled(client.get("/?page=12").text, "Next"))
+    assert log.count == 3, log
+
+
+@pytest.mark.parametrize("page", ["1", "12"])
+def test_profile_with_many_pages(client, small_pages, page, get_counting):
+    author = UserFactory()
+    many_posts([author])
+    log = get_counting(f"/user/{author.username}?page={page}")
+    assert log.count == 6, log
+
+
+@pytest.mark.parametrize("path", ["/api/v1/posts/", "/api/v1/users/{reader}/timeline/"])
+@pytest.mark.parametrize(("query", "statements"), [("", 3), ("?page=12", 3), ("?page=99", 2)])
+def test_api_post_lists_with_many_pages(client, long_followed_feed, path, query, statements, get_counting):
+    log = get_counting(path.format(reader=long_followed_feed.id) + query, token_auth(long_followed_feed))
+    # the token with its user and role, the page, its comment counts
+    assert log.count == statements, log

@@ -1,13 +1,17 @@
 """``nox -s bench``: requests/s, p50/p95/p99 latency and SQL queries per request of the pages that matter.
 
-On fixed data sets (10,000 users; 1,000 and 100,000 posts; demo@example.com follows 2,000 users so its Followed
-feed is deep), on SQLite and PostgreSQL, under gunicorn with several workers, at a fixed concurrency of threaded
-HTTP clients. Prints one table and writes it as JSON to reports/bench-<timestamp>.json. It asserts nothing.
+On fixed data sets (10,000 users; 10,000 and 100,000 posts; demo@example.com follows 2,000 users so its Followed
+feed is deep), on SQLite (and on PostgreSQL when ``BENCH_POSTGRES_SERVER`` names a server, or with ``--engines``),
+under gunicorn with several workers, at a fixed concurrency of threaded HTTP clients. Each run measures ``/healthz``
+too, and the table gives every page's throughput as a share of it, measured on the same server in the same run, and,
+with two sizes or more, the largest size's throughput relative to the smallest's (1.0 is a cost flat as the data
+grows). Prints one table and writes it as JSON to reports/bench-<timestamp>.json. It asserts nothing.
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import threading
@@ -23,9 +27,13 @@ from tests.load.harness import ROOT, DataSet, default_workers, driver_url, ensur
 from tests.load.site import PASSWORD, PlainHttpCookieJar, csrf_token
 
 READER = "demo@example.com"
+NEXT_LINK = re.compile(r'href="([^"#]+)[^"]*" aria-label="Next"')
 # A word of the fake posts' vocabulary found in about 4% of them, as many as a typical word of that vocabulary.
 SEARCH_WORD = "music"
-SIZE_LABELS = {1_000: "1k", 10_000: "10k", 100_000: "100k"}
+SIZE_LABELS = {1_000: "1k", 10_000: "10k", 100_000: "100k", 1_000_000: "1M"}
+HEALTHZ = "/healthz"
+# Deep pages reached as a reader reaches them: by following the Next link of the page before.
+DEEP_PAGE = 200
 
 
 @dataclass
@@ -77,13 +85,16 @@ def scenarios(url: str) -> list[Scenario]:
         post_id = connection.scalar(select(Comment.post_id).group_by(Comment.post_id).order_by(func.count().desc()))
     engine.dispose()
     return [
+        Scenario("/healthz", HEALTHZ, "anonymous"),
         Scenario("Home, anonymous", "/", "anonymous"),
         Scenario("Home, Followed, page 1", "/", "member"),
-        Scenario("Home, Followed, page 200", "/?page=200", "member"),
+        Scenario(f"Home, Followed, page {DEEP_PAGE}", f"/?page={DEEP_PAGE}", "member"),
+        Scenario(f"Home, Followed, page {DEEP_PAGE} by its link", f"/?page={DEEP_PAGE - 1}", "member"),
         Scenario("Profile", f"/user/{author}", "anonymous"),
         Scenario("Post with comments", f"/post/{post_id}", "anonymous"),
         Scenario("Search, one word", f"/search?q={SEARCH_WORD}", "anonymous"),
         Scenario("API posts list", "/api/v1/posts/", "api"),
+        Scenario(f"API posts list, page {DEEP_PAGE} by its link", f"/api/v1/posts/?page={DEEP_PAGE - 1}", "api"),
         Scenario("API timeline", f"/api/v1/users/{reader_id}/timeline/", "api"),
         Scenario("API search", f"/api/v1/search/posts?q={SEARCH_WORD}", "api"),
     ]
@@ -106,6 +117,22 @@ def api_token(base_url: str) -> str:
     response = requests.post(f"{base_url}/api/v1/tokens/", auth=(READER, PASSWORD), timeout=30)
     response.raise_for_status()
     return response.json()["token"]
+
+
+def followed_link(base_url: str, scenario: Scenario, cookies: dict[str, str], token: str) -> Scenario:
+    """A "by its link" scenario with the address its page's Next link gives (a cursor), as a reader follows it."""
+    if not scenario.name.endswith("by its link"):
+        return scenario
+    response = new_session(scenario.client, cookies, token).get(base_url + scenario.path, timeout=60)
+    response.raise_for_status()
+    if scenario.client == "api":
+        path = response.json()["next"]
+    else:
+        link = NEXT_LINK.search(response.text)
+        path = link and link[1].replace("&amp;", "&")
+    if not path:
+        return Scenario(f"{scenario.name} (none: the list is shorter)", scenario.path, scenario.client)
+    return Scenario(scenario.name, path, scenario.client)
 
 
 def new_session(client: str, cookies: dict[str, str], token: str) -> requests.Session:
@@ -183,20 +210,39 @@ def bench_database(engine: str, posts: int, arguments: argparse.Namespace, outpu
     with gunicorn(url, arguments.workers, log, **settings) as base_url:
         cookies, token = member_cookies(base_url), api_token(base_url)
         for scenario in scenarios(url):
+            scenario = followed_link(base_url, scenario, cookies, token)
             figures = measure(base_url, scenario, arguments.concurrency, arguments.duration, cookies, token)
             results.append(Measurement(engine, posts, scenario.name, scenario.path, **figures))
             print(f"  {scenario.name}: {figures}", flush=True)
     return results
 
 
+def ratio(numerator: float, denominator: float | None) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "-"
+
+
 def table(results: list[Measurement]) -> str:
-    headers = ["Engine", "Posts", "Scenario", "Req/s", "p50 ms", "p95 ms", "p99 ms", "SQL/req", "Requests", "Errors"]
+    """The results as a Markdown table, with each page's share of ``/healthz``'s throughput in its run, and the
+    largest size's throughput over the smallest's for each engine and page."""
+    healthz = {(result.engine, result.posts): result.rps for result in results if result.path == HEALTHZ}
+    sizes: dict[str, list[int]] = {}
+    for result in results:
+        sizes.setdefault(result.engine, []).append(result.posts)
+    smallest = {
+        (result.engine, result.scenario): result.rps for result in results if result.posts == min(sizes[result.engine])
+    }
+    headers = ["Engine", "Posts", "Scenario", "Req/s", "÷ /healthz", "Largest ÷ smallest", "p50 ms", "p95 ms"]
+    headers += ["p99 ms", "SQL/req", "Requests", "Errors"]
     rows = [
         [
             result.engine,
             size_label(result.posts),
             result.scenario,
             f"{result.rps:.1f}",
+            ratio(result.rps, healthz.get((result.engine, result.posts))),
+            ratio(result.rps, smallest.get((result.engine, result.scenario)))
+            if result.posts == max(sizes[result.engine]) != min(sizes[result.engine])
+            else "",
             f"{result.p50_ms:.1f}",
             f"{result.p95_ms:.1f}",
             f"{result.p99_ms:.1f}",
@@ -214,8 +260,13 @@ def table(results: list[Measurement]) -> str:
 def options(argv: list[str] | None = None) -> argparse.Namespace:
     env = os.environ.get
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default=env("BENCH_ENGINES", "sqlite,postgresql"), help="[BENCH_ENGINES]")
-    parser.add_argument("--sizes", default=env("BENCH_SIZES", "1000,100000"), help="Posts per data set [BENCH_SIZES]")
+    engines = "sqlite,postgresql" if env("BENCH_POSTGRES_SERVER") else "sqlite"
+    parser.add_argument("--engines", default=env("BENCH_ENGINES", engines), help="[BENCH_ENGINES]")
+    parser.add_argument(
+        "--sizes",
+        default=env("BENCH_SIZES", "10000,100000"),
+        help="Posts per data set, two for the ratio [BENCH_SIZES]",
+    )
     parser.add_argument("--data-users", type=int, default=int(env("BENCH_DATA_USERS", 10_000)))
     parser.add_argument("--reader-follows", type=int, default=2000, help="Users demo@example.com follows.")
     parser.add_argument("--workers", type=int, default=int(env("BENCH_WORKERS", default_workers())))

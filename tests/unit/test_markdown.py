@@ -51,3 +51,38 @@ def test_event_handler_attributes_are_removed_from_allowed_tags():
 
 def test_images_and_iframes_are_removed():
     assert sanitise_html('<img src="x" onerror="alert(1)"><iframe src="https://evil"></iframe>') == ""
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_plain_web_links_are_kept(scheme):
+    html = sanitise_html(f'<a href="{scheme}://example.com/page">x</a>')
+    assert html == f'<a href="{scheme}://example.com/page" rel="nofollow noopener">x</a>'
+
+
+@pytest.mark.parametrize(
+    "href", ["ftp://example.com/file", "tel:+15550100", "sms:+15550100", "file:///etc/passwd", "irc://example.com"]
+)
+def test_links_to_schemes_other_than_http_https_and_mailto_lose_their_href(href):
+    assert sanitise_html(f'<a href="{href}">x</a>') == '<a rel="nofollow noopener">x</a>'
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<form action="https://evil.example"><input name="password"></form>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<img src="https://evil.example/pixel.gif">',
+    ],
+)
+def test_forms_frames_and_images_leave_nothing_behind(html):
+    assert sanitise_html(html) == ""
+
+
+def test_only_href_and_title_are_kept_on_links():
+    html = sanitise_html('<a href="https://example.com" title="t" style="color:red" onclick="x()">x</a>')
+    assert html == '<a href="https://example.com" title="t" rel="nofollow noopener">x</a>'
+
+
+def test_link_attributes_nh3_would_allow_by_default_are_removed():
+    html = sanitise_html('<a href="https://example.com" hreflang="en" title="t">y</a>')
+    assert html == '<a href="https://example.com" title="t" rel="nofollow noopener">y</a>'

@@ -7,5 +7,22 @@ window.addEventListener("load", function () {
     deepLinking: true,
     persistAuthorization: true,
     validatorUrl: null,
+    // Swagger UI leaves its server list without a name a screen reader can announce, and its title and server
+    // choice outside any landmark (its operations are the page's main landmark).
+    onComplete: function () {
+      var servers = document.getElementById("servers");
+      if (servers) {
+        servers.setAttribute("aria-label", "Server");
+      }
+      var information = document.querySelector(".swagger-ui .information-container");
+      if (information) {
+        information.setAttribute("role", "banner");
+      }
+      var schemes = document.querySelector(".swagger-ui .schemes-server-container");
+      if (schemes) {
+        schemes.setAttribute("role", "region");
+        schemes.setAttribute("aria-label", "Servers and authorisation");
+      }
+    },
   });
 });

@@ -1,5 +1,6 @@
 // Renders Flask-Moment timestamps: the code of Flask-Moment's include_moment(), served as a file so that no inline script is needed.
-moment.locale("en");
+// Dates speak the page's language: <html lang> is the request's locale (app/i18n.py), whose locale moment-with-locales holds.
+moment.locale(document.documentElement.lang || "en");
 function flask_moment_render(elem) {
     const timestamp = moment(elem.dataset.timestamp);
     const func = elem.dataset.function;

@@ -21,7 +21,9 @@
   function show(count) {
     badge.textContent = count >= 100 ? "99+" : String(count);
     badge.classList.toggle("d-none", count === 0);
-    bell.setAttribute("aria-label", count === 0 ? "Notifications" : `Notifications: ${badge.textContent} unread`);
+    // The labels come translated from the page (notifications/_bell.html).
+    const unread = bell.dataset.labelUnread.replace("{count}", badge.textContent);
+    bell.setAttribute("aria-label", count === 0 ? bell.dataset.labelNone : unread);
   }
 
   async function ask() {

@@ -57,6 +57,7 @@ def test_user_to_json(db):
         "last_seen": "2024-03-04T05:06:07.000Z",
         "posts_url": f"/api/v1/users/{user.id}/posts/",
         "followed_posts_url": f"/api/v1/users/{user.id}/timeline/",
+        "avatar_url": f"/avatar/{user.avatar_hash}?s=100",
         "post_count": 1,
     }
     assert user.to_json(post_count=5)["post_count"] == 5

@@ -8,7 +8,7 @@ from app.models import Permission, Post, Role
 from app.timestamps import utcnow
 from tests.factories import FavoriteFactory, FollowFactory, PostFactory, UserFactory
 
-from .shapes import errors
+from .shapes import default_image, errors
 
 NEW_ARTICLE = {
     "title": "How to train your dragon",
@@ -39,7 +39,12 @@ def test_create_returns_the_article_with_201(api, user):
     assert article["tagList"] == ["reactjs", "angularjs", "dragons"]
     assert article["favorited"] is False
     assert article["favoritesCount"] == 0
-    assert article["author"] == {"username": "jake", "bio": "I work at statefarm", "image": None, "following": False}
+    assert article["author"] == {
+        "username": "jake",
+        "bio": "I work at statefarm",
+        "image": default_image("jake@example.com"),
+        "following": False,
+    }
     assert article["createdAt"] == article["updatedAt"]
     assert abs(parse_time(article["createdAt"]) - utcnow()) < timedelta(minutes=1)
 

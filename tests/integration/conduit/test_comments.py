@@ -6,7 +6,7 @@ from app.models import Comment, Role
 from app.timestamps import utcnow
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 
-from .shapes import errors
+from .shapes import default_image, errors
 
 
 def test_create_returns_the_comment_with_201(api, user):
@@ -19,7 +19,12 @@ def test_create_returns_the_comment_with_201(api, user):
     assert comment["body"] == "Thank you!"
     assert isinstance(comment["id"], int)
     assert comment["createdAt"] == comment["updatedAt"]
-    assert comment["author"] == {"username": "jake", "bio": "I work at statefarm", "image": None, "following": False}
+    assert comment["author"] == {
+        "username": "jake",
+        "bio": "I work at statefarm",
+        "image": default_image("jake@example.com"),
+        "following": False,
+    }
 
 
 def test_create_refuses_a_blank_body(api, user):

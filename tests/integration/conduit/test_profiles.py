@@ -3,7 +3,7 @@
 from app.models import Role
 from tests.factories import FollowFactory, UserFactory
 
-from .shapes import errors
+from .shapes import default_image, errors
 
 
 def test_a_profile_is_public(api, user):
@@ -11,7 +11,12 @@ def test_a_profile_is_public(api, user):
 
     assert response.status_code == 200
     assert response.get_json() == {
-        "profile": {"username": "jake", "bio": "I work at statefarm", "image": None, "following": False}
+        "profile": {
+            "username": "jake",
+            "bio": "I work at statefarm",
+            "image": default_image("jake@example.com"),
+            "following": False,
+        }
     }
 
 

@@ -8,7 +8,7 @@ from app.models import User
 from tests.clock import set_clock
 from tests.factories import UserFactory
 
-from .shapes import errors
+from .shapes import default_image, errors
 
 
 def register(api, **fields):
@@ -24,7 +24,7 @@ def test_registration_returns_the_user_and_a_token_that_works_at_once(api, db):
     assert user["username"] == "jake"
     assert user["email"] == "jake@jake.jake"
     assert user["bio"] is None
-    assert user["image"] is None
+    assert user["image"] == default_image("jake@jake.jake")
     current = api.get("/api/user", token=user["token"])
     assert current.status_code == 200
     assert current.get_json()["user"]["username"] == "jake"
@@ -293,8 +293,9 @@ def test_update_stores_a_blank_bio_or_image_as_null(api, user, db, blank):
     assert response.status_code == 200
     body = response.get_json()["user"]
     assert body["bio"] is None
-    assert body["image"] is None
+    assert body["image"] == default_image(user.email)
     assert db.session.get(User, user.id).about_me is None
+    assert db.session.get(User, user.id).image is None
 
 
 def test_update_refuses_an_image_that_is_not_a_web_address(api, user):

@@ -65,6 +65,20 @@ def test_the_policy_allows_scripts_only_from_this_site_and_no_framing():
     assert "unsafe" not in directives["default-src"]
 
 
+def test_every_response_carries_the_whole_policy_directive_by_directive(client, db):
+    directives = client.get("/").headers["Content-Security-Policy"].split("; ")
+    assert directives == [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+
+
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(APP_DIRECTORY)))
 def test_no_template_has_inline_script_or_event_handlers(template):
     assert inline_script(template.read_text()) == []

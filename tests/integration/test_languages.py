@@ -1,0 +1,273 @@
+"""The site speaks English and Spanish: the user's setting, else the footer's cookie, else the browser, else English.
+The APIs speak English to every client."""
+
+import re
+
+import pytest
+
+from app.models import User
+from tests.apps import csrf_token
+from tests.factories import PostFactory, UserFactory
+from tests.integration.api.conftest import token_auth
+from tests.integration.security.test_database_faults import failing_once, refuse
+from tests.login import log_in_as
+from tests.mailserver import html_body, text_body
+
+SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
+ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
+HTML_LANG = re.compile(r'<html lang="([a-z]+)"')
+
+
+def page_language(response) -> str:
+    return HTML_LANG.search(response.get_data(as_text=True)).group(1)
+
+
+def test_the_browsers_language_is_spoken_to_a_visitor(client):
+    response = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+
+    assert page_language(response) == "es"
+    assert "¡Hola, desconocido!" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("accept_language", [None, "fr-FR,fr;q=0.9", "en-US"])
+def test_english_is_spoken_when_the_browser_asks_for_no_language_of_the_site(client, accept_language):
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+
+    response = client.get("/", headers=headers)
+
+    assert page_language(response) == "en"
+    assert "Hello, Stranger!" in response.get_data(as_text=True)
+
+
+def test_the_users_own_language_wins_over_the_browsers(client, db):
+    user = UserFactory(username="ana", locale="es")
+    log_in_as(client, user)
+
+    response = client.get("/", headers=ENGLISH)
+
+    assert page_language(response) == "es"
+    assert "¡Hola, ana!" in response.get_data(as_text=True)
+
+
+def test_the_users_own_language_wins_over_the_footers_cookie(client, db):
+    log_in_as(client, UserFactory(locale="en"))
+    client.set_cookie("locale", "es")
+
+    assert page_language(client.get("/", headers=SPANISH)) == "en"
+
+
+def test_a_user_without_a_setting_follows_the_browser(client, db):
+    log_in_as(client, UserFactory(locale=None))
+
+    assert page_language(client.get("/", headers=SPANISH)) == "es"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/auth/login", "/auth/register", "/auth/reset", "/search?q=walk", "/user/nobody", "/no-such-page"]
+)
+def test_every_page_names_its_language(client, path):
+    assert page_language(client.get(path, headers=SPANISH)) == "es"
+    assert page_language(client.get(path, headers=ENGLISH)) == "en"
+
+
+def test_the_unavailable_page_speaks_the_browsers_language_without_asking_the_database(app, client, db):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    url = f"/post/{PostFactory().id}"
+
+    with failing_once(db.engine, "SELECT", refuse):
+        failed = client.get(url, headers={"Accept": "text/html", **SPANISH})
+
+    assert failed.status_code == 503
+    assert page_language(failed) == "es"
+    assert "La base de datos no está disponible. Vuelve a intentarlo en un momento." in failed.text
+
+
+def test_the_footer_switch_remembers_the_language_and_goes_back(client):
+    response = client.post("/language", data={"language": "es", "next": "/search?q=walk"}, headers=ENGLISH)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/search?q=walk"
+    cookie = client.get_cookie("locale")
+    assert cookie.value == "es"
+    assert cookie.http_only
+    assert page_language(client.get("/", headers=ENGLISH)) == "es"
+
+
+def test_the_footer_switch_back_to_english(client):
+    client.set_cookie("locale", "es")
+
+    client.post("/language", data={"language": "en", "next": "/"})
+
+    assert page_language(client.get("/", headers=SPANISH)) == "en"
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example", None])
+def test_the_footer_switch_goes_back_only_to_a_page_of_this_site(client, target):
+    data = {"language": "es"} | ({"next": target} if target is not None else {})
+
+    response = client.post("/language", data=data)
+
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("language", ["fr", "", "es-ES"])
+def test_the_footer_switch_refuses_a_language_the_site_does_not_speak(client, language):
+    response = client.post("/language", data={"language": language, "next": "/auth/login"})
+
+    assert response.headers["Location"] == "/auth/login"
+    assert client.get_cookie("locale") is None
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert "That language is not offered here: choose English or Español." in page
+
+
+def test_the_footer_switch_is_refused_from_another_site(csrf_client):
+    response = csrf_client.post(
+        "/language", data={"language": "es", "next": "/"}, headers={"Origin": "https://evil.example"}
+    )
+
+    assert response.status_code == 400
+    assert "If you were sending a form, reload the page and try again." in response.get_data(as_text=True)
+    assert csrf_client.get_cookie("locale") is None
+
+
+def test_the_footer_switch_is_refused_without_an_origin_or_a_token(csrf_client):
+    response = csrf_client.post("/language", data={"language": "es", "next": "/"})
+
+    assert response.status_code == 400
+    assert csrf_client.get_cookie("locale") is None
+
+
+def test_the_footer_switch_is_accepted_from_a_page_of_this_site(csrf_client):
+    page = csrf_client.get("/").get_data(as_text=True)
+    assert 'action="/language"' in page
+
+    response = csrf_client.post(
+        "/language", data={"language": "es", "next": "/"}, headers={"Origin": "http://localhost"}
+    )
+
+    assert response.status_code == 302
+    assert csrf_client.get_cookie("locale").value == "es"
+
+
+def test_the_footer_switch_is_accepted_with_a_csrf_token_instead_of_an_origin(csrf_client):
+    token = csrf_token(csrf_client.get("/auth/login").get_data(as_text=True))
+
+    response = csrf_client.post("/language", data={"language": "es", "next": "/", "csrf_token": token})
+
+    assert response.status_code == 302
+    assert csrf_client.get_cookie("locale").value == "es"
+
+
+def test_the_footer_switch_keeps_signed_out_pages_free_of_a_csrf_token(client):
+    page = client.get("/").get_data(as_text=True)
+
+    assert 'name="csrf_token"' not in page
+
+
+def test_the_profile_editor_saves_the_users_language(client, db):
+    user = UserFactory()
+    log_in_as(client, user)
+
+    response = client.post(
+        "/edit-profile", data={"name": "Ana", "location": "", "about_me": "", "locale": "es"}, follow_redirects=True
+    )
+
+    assert db.session.get(User, user.id).locale == "es"
+    assert "Se ha actualizado tu perfil." in response.get_data(as_text=True)
+
+
+def test_the_profile_editor_can_go_back_to_the_browsers_language(client, db):
+    user = UserFactory(locale="es")
+    log_in_as(client, user)
+
+    client.post("/edit-profile", data={"name": "", "location": "", "about_me": "", "locale": ""})
+
+    assert db.session.get(User, user.id).locale is None
+
+
+def test_the_profile_editor_refuses_a_language_the_site_does_not_speak(client, db):
+    user = UserFactory(locale="es")
+    log_in_as(client, user)
+
+    response = client.post("/edit-profile", data={"name": "", "location": "", "about_me": "", "locale": "fr"})
+
+    assert response.status_code == 200
+    assert "Idioma no es un idioma de este sitio." in response.get_data(as_text=True)
+    assert db.session.get(User, user.id).locale == "es"
+
+
+def test_a_flash_message_is_in_spanish(client, db):
+    log_in_as(client, UserFactory(locale="es"))
+    author = UserFactory(username="bea")
+
+    response = client.post(f"/follow/{author.username}", follow_redirects=True)
+
+    assert "Ahora sigues a bea." in response.get_data(as_text=True)
+
+
+def test_form_validation_messages_are_in_spanish(client):
+    data = {"email": "ana@example.com", "username": "ana", "password": "short", "password2": ""}
+
+    page = client.post("/auth/register", data=data, headers=SPANISH).get_data(as_text=True)
+
+    assert "Este campo es obligatorio." in page
+    assert "Correo electrónico" in page
+
+
+def test_domain_messages_on_a_form_are_in_spanish(client, db):
+    data = {"email": "ana@example.com", "username": "9ana", "password": "short", "password2": "short"}
+
+    page = client.post("/auth/register", data=data, headers=SPANISH).get_data(as_text=True)
+
+    assert "Contraseña tiene muy pocos caracteres (el mínimo son 8)." in page
+    assert "Nombre de usuario debe empezar por una letra" in page
+
+
+def test_a_user_who_chose_spanish_is_mailed_in_spanish(client, db, smtp_server):
+    UserFactory(username="ana", email="ana@example.com", locale="es")
+
+    client.post("/auth/reset", data={"email": "ana@example.com"}, headers=ENGLISH)
+
+    mail = smtp_server.latest_to("ana@example.com")
+    assert mail["Subject"] == "[Flasky] Restablece tu contraseña"
+    assert "Hola, ana:" in text_body(mail)
+    assert "Para restablecer tu contraseña, sigue este enlace:" in text_body(mail)
+    assert "haz clic aquí" in html_body(mail)
+
+
+def test_a_user_who_chose_english_is_mailed_in_english_from_a_spanish_browser(client, db, smtp_server):
+    UserFactory(username="ann", email="ann@example.com", locale="en")
+
+    client.post("/auth/reset", data={"email": "ann@example.com"}, headers=SPANISH)
+
+    mail = smtp_server.latest_to("ann@example.com")
+    assert mail["Subject"] == "[Flasky] Reset Your Password"
+    assert "Dear ann," in text_body(mail)
+
+
+def test_api_errors_stay_english_for_a_spanish_client(client, db):
+    user = UserFactory(locale="es")
+
+    response = client.post(
+        f"/api/v1/conversations/{user.id}", json={"body": "hola"}, headers={**token_auth(user), **SPANISH}
+    )
+
+    assert response.status_code == 422
+    assert response.json["errors"] == {"recipient": ["is you"]}
+    assert response.json["message"] == "You cannot send yourself a message."
+
+
+def test_conduit_errors_stay_english_for_a_spanish_client(client, db):
+    UserFactory(username="jake", email="jake@example.com")
+    user = {"username": "jake", "email": "other@example.com", "password": "a-long-password"}
+
+    response = client.post("/api/users", json={"user": user}, headers=SPANISH)
+
+    assert response.status_code == 409
+    assert response.json["errors"] == {"username": ["has already been taken"]}
+
+
+def test_the_api_documentation_says_its_messages_are_english(client):
+    description = client.get("/api/v1/openapi.json").json["info"]["description"]
+
+    assert "English" in description

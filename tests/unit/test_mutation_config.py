@@ -1,0 +1,38 @@
+"""The mutation runner's reviewed lists (tests/mutation/) still match the code they name."""
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.mutation.run import changed_modules
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+MUTATION = REPOSITORY / "tests" / "mutation"
+MODULES = tomllib.loads((MUTATION / "modules.toml").read_text())["modules"]
+CONSTANTS = tomllib.loads((MUTATION / "constants.toml").read_text())["mutant"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_in_scope_and_its_tests_exist(module):
+    assert (REPOSITORY / module).is_file()
+    assert MODULES[module]["tests"]
+    assert [test for test in MODULES[module]["tests"] if not (REPOSITORY / test).is_file()] == []
+
+
+@pytest.mark.parametrize("mutant", CONSTANTS, ids=lambda mutant: f"{mutant['file']}:{mutant['replace'][:30]!r}")
+def test_every_hand_written_mutant_changes_one_place_of_a_module_in_scope(mutant):
+    assert mutant["file"] in MODULES
+    assert (REPOSITORY / mutant["file"]).read_text().count(mutant["find"]) == 1, "constants.toml is stale"
+    assert mutant["find"] != mutant["replace"]
+
+
+def test_recorded_scores_are_of_modules_in_scope():
+    recorded = json.loads((MUTATION / "scores.json").read_text())
+    assert set(recorded) <= set(MODULES)
+    assert all(0 <= score <= 100 for score in recorded.values())
+
+
+def test_a_change_touching_no_module_in_scope_mutates_nothing():
+    assert changed_modules(list(MODULES), "HEAD")[0] == []
