@@ -60,6 +60,8 @@ class Config:
     # How long a page waits to learn whether its mail went, so it can say when it did not (see app/email.py).
     FLASKY_MAIL_WAIT = float(os.environ.get("FLASKY_MAIL_WAIT", 3))
     FLASKY_POSTS_PER_PAGE = env_int("FLASKY_POSTS_PER_PAGE", 20)
+    # A search ranks only this many of its matches, the newest, so its cost stays flat however common the words.
+    FLASKY_SEARCH_RANKED = env_int("FLASKY_SEARCH_RANKED", 1000)
     FLASKY_FOLLOWERS_PER_PAGE = env_int("FLASKY_FOLLOWERS_PER_PAGE", 50)
     FLASKY_COMMENTS_PER_PAGE = env_int("FLASKY_COMMENTS_PER_PAGE", 30)
     FLASKY_MESSAGES_PER_PAGE = env_int("FLASKY_MESSAGES_PER_PAGE", 20)

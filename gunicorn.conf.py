@@ -75,7 +75,8 @@ def on_exit(server) -> None:
 # and sends it no more; then gunicorn stops as usual: no new connections, each worker finishes its requests within
 # graceful_timeout. Set the drain to the balancer's check interval times its failure threshold, and the platform's
 # stop timeout above drain plus graceful_timeout. A second SIGTERM stops at once; SIGHUP replaces workers gracefully.
-DRAIN_SECONDS = float(os.environ.get("GUNICORN_DRAIN_SECONDS", "0"))
+# The default of 5 s covers a balancer that checks every 2 s and gives up after 2 failures, with a second to spare.
+DRAIN_SECONDS = float(os.environ.get("GUNICORN_DRAIN_SECONDS", "5"))
 
 
 def when_ready(server) -> None:

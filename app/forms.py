@@ -4,16 +4,20 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from flask import flash
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response
 from wtforms import Field
 
-from .exceptions import Conflict, DomainError, Invalid
+from .exceptions import Conflict, DomainError, Invalid, Message
 from .extensions import csrf
 from .i18n import translated
+from .lookups import user_named
+from .models import User
 from .validation import STORABLE_RULE, is_storable
 
 SUBMIT_AGAIN = _l("This form had expired, so nothing was saved. Your text is still here: please submit it again.")
@@ -55,19 +59,26 @@ def field_message(field: Field, message: str) -> str:
 def show_domain_errors(form: FlaskForm, error: DomainError, renamed: Mapping[str, str] | None = None) -> None:
     """Put each field message of ``error`` on the form field it is about; ``renamed`` maps domain names to fields.
 
-    A message about no field of the form is flashed, so that it is never lost.
+    What is about no field of the form is flashed, so that it is never lost: the error's own message when it has one
+    (it reads whole in every language), else each field's message after the field's name.
     """
     renamed = renamed or {}
+    unplaced: dict[str, list[str]] = {}
     for name, messages in error.errors.items():
         field = form._fields.get(renamed.get(name, name))
+        if field is None:
+            unplaced[name] = messages
+        else:
+            field.errors = [*field.errors, *(field_message(field, message) for message in messages)]
+    if isinstance(error.message, Message) and (unplaced or not error.errors):
+        flash(translated(error.message), "danger")
+        return
+    for name, messages in unplaced.items():
         for message in messages:
-            if field is None:
-                flash(
-                    _("%(field)s %(problem)s.", field=name.replace("_", " ").capitalize(), problem=translated(message)),
-                    "danger",
-                )
-            else:
-                field.errors = [*field.errors, field_message(field, message)]
+            flash(
+                _("%(field)s %(problem)s.", field=name.replace("_", " ").capitalize(), problem=translated(message)),
+                "danger",
+            )
     if not error.errors:
         flash(translated(error.message), "danger")
 
@@ -84,15 +95,19 @@ def refusals_shown_on(form: FlaskForm, renamed: Mapping[str, str] | None = None)
         show_domain_errors(form, error, renamed)
 
 
-def flash_outcome(action: Callable[[], bool], done: str, already: str) -> None:
-    """Run a toggle such as follow or block and flash what it did: ``done``, ``already`` (nothing to change), or
-    the domain's refusal of an invalid one (such as following yourself)."""
+def toggle_on_profile(action: Callable[[Any, User], bool], username: str, done: str, already: str) -> Response:
+    """Run a toggle such as follow or block by the signed-in user on the user ``username``, flash what it did, and go
+    back to that user's profile.
+
+    The message is ``done`` (which may name the user as ``%(username)s``), ``already`` (nothing to change), or the
+    domain's refusal of an invalid one (such as following yourself).
+    """
+    user = user_named(username)
     try:
-        changed = action()
+        if action(current_user, user):
+            flash(done % {"username": user.username}, "success")
+        else:
+            flash(already, "info")
     except Invalid as error:
         flash(translated(error.message), "warning")
-        return
-    if changed:
-        flash(done, "success")
-    else:
-        flash(already, "info")
+    return redirect(url_for("main.user", username=user.username))

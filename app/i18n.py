@@ -10,7 +10,7 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale, gettext, refresh
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from .exceptions import Message
@@ -124,11 +124,8 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIRECTORY) -> list[Path]:
 
 
 def init_i18n(app: Flask) -> None:
-    """Choose each request's language afresh, translate Flask-Login's messages, give templates the language."""
+    """Translate Flask-Login's messages, give templates the language."""
     login_manager.localize_callback = gettext
-    # Flask-Babel keeps the chosen language on ``g``, which requests inside one application context share (the
-    # tests' client does so): each request chooses afresh.
-    app.before_request(refresh)
     app.jinja_env.globals.update(
         current_language=current_language, language_choices=language_choices, language_name=language_name
     )

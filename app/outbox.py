@@ -1,10 +1,12 @@
-"""The outbox: work a change causes, a mail to send, is written in the change's own transaction and done after it.
+"""The outbox: work a change causes, a mail to send or an export to write, is written in the change's own
+transaction and done after it.
 
 ``add(task, payload, summary)`` puts an ``OutboxMessage`` in the session. Nothing leaves unless that transaction
 commits; then it leaves at once, claimed by this request: as a job on the task queue (``REDIS_URL``) that
 ``flask worker`` runs, or else on a thread of this process. Whoever delivers it deletes it. A delivery that fails is
 tried again after each of ``FLASKY_OUTBOX_RETRY_DELAYS`` (seconds) and, after the last, the row stays "failed" for an
-administrator (``flask mail failed``, ``flask mail retry``). When Redis cannot take the job, the row waits.
+administrator (``flask mail failed``, ``flask mail retry``); a task that records its own failure (the export) asks
+``will_retry`` and, on its last attempt, ends without raising. When Redis cannot take the job, the row waits.
 
 ``drain`` picks up what waits: the next request runs it, on a thread, once every ``FLASKY_OUTBOX_DRAIN_INTERVAL``
 seconds, and so does ``flask worker``. A claim lasts ``FLASKY_OUTBOX_LEASE`` seconds, so a message whose job was lost
@@ -16,8 +18,9 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, Response, current_app
 from redis.exceptions import RedisError
@@ -29,27 +32,50 @@ from .database import shares_one_connection
 from .extensions import db
 from .models.outbox import FAILED, PENDING, SENDING, SUMMARY_LENGTH, OutboxMessage
 from .resilience import DATABASE, REDIS
-from .tasks import enqueue
+from .tasks import FORK_LOCK, enqueue
 from .timestamps import utcnow
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], None]
-# What each task name stands for: the function that does the work, given the row's payload.
-TASKS: dict[str, Handler] = {}
+
+
+class Task(NamedTuple):
+    """The work a task name stands for: the function given the row's payload, and the seconds a job may run (RQ's
+    default when ``None``)."""
+
+    handler: Handler
+    job_timeout: int | None
+
+
+# What each task name stands for.
+TASKS: dict[str, Task] = {}
+# Whether the delivery running now will be tried again if it fails.
+RETRIES_LEFT: ContextVar[bool] = ContextVar("flasky_outbox_retries_left", default=False)
 # Where a session keeps the deliveries its transaction will hand over once it commits.
 UNCOMMITTED_KEY = "flasky.outbox"
 DRAIN_BATCH = 100
 
 
-def outbox_task(name: str) -> Callable[[Handler], Handler]:
-    """Register ``handler`` as the work an outbox row of task ``name`` stands for."""
+def outbox_task(name: str, job_timeout: int | None = None) -> Callable[[Handler], Handler]:
+    """Register ``handler`` as the work an outbox row of task ``name`` stands for, ``job_timeout`` seconds at most
+    on a worker."""
 
     def register(handler: Handler) -> Handler:
-        TASKS[name] = handler
+        TASKS[name] = Task(handler, job_timeout)
         return handler
 
     return register
+
+
+def will_retry() -> bool:
+    """Whether the outbox tries the task running now again if it fails (on its last attempt, it does not)."""
+    return RETRIES_LEFT.get()
+
+
+def queue_delivery(task: str, message_id: int, claim: str) -> None:
+    """A job on the task queue that delivers the message, with its task's time limit."""
+    enqueue(deliver_job, message_id, claim, job_timeout=TASKS[task].job_timeout)
 
 
 class OutboxThread(threading.Thread):
@@ -153,7 +179,7 @@ def hand_over(app: Flask, deliveries: list[OutboxDelivery]) -> None:
         return
     for position, delivery in enumerate(deliveries):
         try:
-            enqueue(deliver_job, delivery.message_id, delivery.claim)
+            queue_delivery(delivery.message.task, delivery.message_id, delivery.claim)
         except RedisError as error:
             REDIS.failed(error)
             release((later.message_id, later.claim) for later in deliveries[position:])
@@ -203,13 +229,16 @@ def deliver(message_id: int, claim: str) -> Exception | None:
     task, payload, summary, attempts = message.task, message.payload, message.summary, message.attempts
     # No transaction stays open while the work talks to another server.
     db.session.rollback()
+    retries_left = RETRIES_LEFT.set(attempts < len(current_app.config["FLASKY_OUTBOX_RETRY_DELAYS"]))
     try:
-        TASKS[task](payload)
+        TASKS[task].handler(payload)
     # Whatever the work raised, the message did not go: the attempt is counted, so it is tried again and, in the
     # end, shown to an administrator rather than lost.
     except Exception as error:
         record_failure(message_id, claim, summary, attempts + 1, error)
         return error
+    finally:
+        RETRIES_LEFT.reset(retries_left)
     db.session.execute(
         OutboxMessage.__table__.delete().where(OutboxMessage.id == message_id, OutboxMessage.claim == claim)
     )
@@ -254,10 +283,14 @@ def drain(limit: int = DRAIN_BATCH) -> int:
     """Claim the messages that are due and hand them over (here, without Redis); returns how many were claimed."""
     now = utcnow()
     rows = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.claim).where(due(now)).order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage.id, OutboxMessage.claim, OutboxMessage.task)
+        .where(due(now))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
     ).all()
     claims: list[tuple[int, str]] = []
-    for message_id, old_claim in rows:
+    task_of: dict[int, str] = {}
+    for message_id, old_claim, task in rows:
         claim = new_claim()
         # Another drain may have claimed it since: only the one whose UPDATE still finds the old claim wins.
         result = db.session.execute(
@@ -267,6 +300,7 @@ def drain(limit: int = DRAIN_BATCH) -> int:
         )
         if result.rowcount == 1:
             claims.append((message_id, claim))
+            task_of[message_id] = task
     db.session.commit()
     if not current_app.config["REDIS_URL"]:
         for message_id, claim in claims:
@@ -274,7 +308,7 @@ def drain(limit: int = DRAIN_BATCH) -> int:
         return len(claims)
     for position, (message_id, claim) in enumerate(claims):
         try:
-            enqueue(deliver_job, message_id, claim)
+            queue_delivery(task_of[message_id], message_id, claim)
         except RedisError as error:
             REDIS.failed(error)
             release(claims[position:])
@@ -328,9 +362,10 @@ class DrainSchedule:
 
 
 def drain_forever(app: Flask, interval: float) -> None:
-    """Drain every ``interval`` seconds, for as long as the process runs (``flask worker``'s thread)."""
+    """Drain every ``interval`` seconds, for as long as the process runs (``flask worker``'s thread), never while
+    the worker forks (``FORK_LOCK``)."""
     while True:
-        with app.app_context():
+        with FORK_LOCK, app.app_context():
             drain_quietly()
         time.sleep(interval)
 

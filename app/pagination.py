@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, inspect, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import ORMOption
 
 from .converters import LARGEST_ID
@@ -21,7 +22,10 @@ Counting = Literal["exact", "bounded", "none"]
 
 @dataclass(frozen=True)
 class Cursor:
-    """A row's place in a (timestamp, id) order, as a link to the page after or before it carries it."""
+    """A row's place in a (timestamp, key) order, as a link to the page after or before it carries it.
+
+    The key is the row's id, or the column that tells apart the rows of one list (a follower in a list of followers).
+    """
 
     timestamp: datetime
     id: int
@@ -30,8 +34,8 @@ class Cursor:
         return f"{self.timestamp.isoformat()},{self.id}"
 
     @classmethod
-    def of(cls, row: Any) -> "Cursor":
-        return cls(row.timestamp, row.id)
+    def of(cls, row: Any, key: str = "id") -> "Cursor":
+        return cls(row.timestamp, getattr(row, key))
 
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
@@ -61,11 +65,15 @@ class Position:
         return cls(page, after, None if after else Cursor.parse(args.get("before")))
 
 
-def in_order(model: Any, *, oldest_first: bool = False) -> tuple[ColumnElement, ...]:
-    """The newest-first (or oldest-first) order of a model with ``timestamp`` and ``id``, read in index order."""
+def in_order(
+    model: Any, *, oldest_first: bool = False, key: InstrumentedAttribute | None = None
+) -> tuple[ColumnElement, ...]:
+    """The newest-first (or oldest-first) order of a model with ``timestamp`` and ``id`` (or ``key``), read in index
+    order."""
+    key = model.id if key is None else key
     if oldest_first:
-        return (model.timestamp.asc(), model.id.asc())
-    return (model.timestamp.desc(), model.id.desc())
+        return (model.timestamp.asc(), key.asc())
+    return (model.timestamp.desc(), key.desc())
 
 
 def newest_first(model: Any) -> tuple[ColumnElement, ...]:
@@ -96,13 +104,17 @@ class DeferredJoinPagination(Pagination):
     _has_prev: bool = False
 
     def _ids(self) -> Select:
+        """The primary keys of the rows the list selects (a follow's is its two users' ids)."""
         statement: Select = self._query_args["select"]
-        return statement.order_by(None).with_only_columns(self._query_args["model"].id)
+        return statement.order_by(None).with_only_columns(*inspect(self._query_args["model"]).primary_key)
+
+    def _cursor(self, row: Any) -> Cursor:
+        return Cursor.of(row, self._query_args["key"].key)
 
     def _key_beyond(self, cursor: Cursor, *, forward: bool, inclusive: bool = False) -> ColumnElement[bool]:
         """The rows after ``cursor`` in the list's order (before it unless ``forward``), itself if ``inclusive``."""
         model = self._query_args["model"]
-        key, boundary = tuple_(model.timestamp, model.id), tuple_(cursor.timestamp, cursor.id)
+        key, boundary = tuple_(model.timestamp, self._query_args["key"]), tuple_(cursor.timestamp, cursor.id)
         if forward == self._query_args["oldest_first"]:
             return key >= boundary if inclusive else key > boundary
         return key <= boundary if inclusive else key < boundary
@@ -115,16 +127,12 @@ class DeferredJoinPagination(Pagination):
             ids = ids.where(self._key_beyond(position.after, forward=True))
         elif position.before is not None:
             ids = ids.where(self._key_beyond(position.before, forward=False))
-            order = in_order(model, oldest_first=not self._query_args["oldest_first"])
+            order = in_order(model, oldest_first=not self._query_args["oldest_first"], key=self._query_args["key"])
         else:
             offset = self._query_offset
         page_ids = ids.order_by(*order).limit(self.per_page + 1).offset(offset).subquery()
-        statement = (
-            select(model)
-            .join(page_ids, page_ids.c.id == model.id)
-            .options(*self._query_args["options"])
-            .order_by(*order_by)
-        )
+        on_page = and_(*(page_ids.c[column.name] == column for column in inspect(model).primary_key))
+        statement = select(model).join(page_ids, on_page).options(*self._query_args["options"]).order_by(*order_by)
         rows = list(db.session.scalars(statement).unique())
         overflow = len(rows) > self.per_page
         if position.before is not None and position.after is None:
@@ -139,7 +147,7 @@ class DeferredJoinPagination(Pagination):
             return db.session.scalar(select(func.count()).select_from(self._ids().subquery()))
         if self.items:
             start, ahead = self._query_offset, (1 + PAGES_AHEAD) * self.per_page + 1
-            ids = self._ids().where(self._key_beyond(Cursor.of(self.items[0]), forward=True, inclusive=True))
+            ids = self._ids().where(self._key_beyond(self._cursor(self.items[0]), forward=True, inclusive=True))
         else:
             start, ahead = 0, (self.page + PAGES_AHEAD) * self.per_page + 1
             ids = self._ids()
@@ -165,14 +173,14 @@ class DeferredJoinPagination(Pagination):
         """The query arguments of the link to the next page: its number and, in a keyed list, where it starts."""
         if not self.items or not self._query_args["keyed"]:
             return {"page": self.page + 1}
-        return {"page": self.page + 1, "after": str(Cursor.of(self.items[-1]))}
+        return {"page": self.page + 1, "after": str(self._cursor(self.items[-1]))}
 
     @property
     def prev_args(self) -> dict[str, Any]:
         """The query arguments of the link to the previous page; page 1 needs no cursor to be found at once."""
         if self.page <= 2 or not self.items or not self._query_args["keyed"]:
             return {"page": max(self.page - 1, 1)}
-        return {"page": self.page - 1, "before": str(Cursor.of(self.items[0]))}
+        return {"page": self.page - 1, "before": str(self._cursor(self.items[0]))}
 
 
 def paginate(
@@ -182,20 +190,23 @@ def paginate(
     *,
     order_by: Sequence[ColumnElement] | None = None,
     oldest_first: bool = False,
+    key: InstrumentedAttribute | None = None,
     options: Sequence[ORMOption] = (),
     counting: Counting = "exact",
 ) -> DeferredJoinPagination:
     """A page of the model rows ``statement`` selects, newest (or ``oldest_first``) first, or in ``order_by``.
 
     ``statement`` is a ``select(Model)`` with its joins and filters (an order it carries is replaced). In the
-    (timestamp, id) order the page may be found by a ``Position``'s cursor, and its links carry one
-    (``next_args``, ``prev_args``); a list in another ``order_by`` is found by page number alone, and counted
-    exactly. One statement with ``counting="none"``, two otherwise, whatever the page size and depth; pages past
-    the end are empty, never a 404.
+    (timestamp, id) order, or (timestamp, ``key``) for a model without an ``id`` (the column that tells apart the
+    rows of one list), the page may be found by a ``Position``'s cursor, and its links carry one (``next_args``,
+    ``prev_args``); a list in another ``order_by`` is found by page number alone, and counted exactly. One statement
+    with ``counting="none"``, two otherwise, whatever the page size and depth; pages past the end are empty, never a
+    404.
     """
     if isinstance(position, int):
         position = Position(position)
     model = statement.column_descriptions[0]["entity"]
+    key = model.id if key is None else key
     return DeferredJoinPagination(
         page=position.page,
         per_page=per_page,
@@ -207,7 +218,8 @@ def paginate(
         position=position,
         keyed=order_by is None,
         oldest_first=oldest_first,
-        order_by=tuple(order_by or in_order(model, oldest_first=oldest_first)),
+        key=key,
+        order_by=tuple(order_by or in_order(model, oldest_first=oldest_first, key=key)),
         options=tuple(options),
         counting=counting,
     )

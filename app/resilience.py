@@ -48,7 +48,9 @@ def describe(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {lines[0]}" if lines else error.__class__.__name__
 
 
-REDIS = Dependency("Redis", "rate limits count per process, mail waits in the outbox and pages are not cached")
+REDIS = Dependency(
+    "Redis", "rate limits count per process, mail and exports wait in the outbox and pages are not cached"
+)
 DATABASE = Dependency("The database", "pages and APIs answer 503")
 
 

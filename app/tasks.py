@@ -1,33 +1,29 @@
 """Work off the request: the RQ task queue on Redis (``REDIS_URL``) and the ``flask worker`` command.
 
 A job that raises is retried with backoff (``RETRY``) and, when every attempt has failed, stays in RQ's failed
-registry (``rq info``, ``FailedJobRegistry``) for a person to requeue. Mail goes through the outbox
+registry (``rq info``, ``FailedJobRegistry``) for a person to requeue. Mail and exports go through the outbox
 (``app/outbox.py``), whose jobs keep their own retries on the outbox row; the queue only retries them when the
 database itself did not answer the worker.
 """
 
-import logging
 import threading
-from collections.abc import Callable
-from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue, Retry, Worker, get_current_job
+from rq import Queue, Retry, Worker
 from rq.job import Job
-
-from .resilience import REDIS
-
-logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "flasky"
 # Three more attempts, 10 s, 30 s and 60 s after each failure: long enough for a database or mail server to come back.
 RETRY = Retry(max=3, interval=[10, 30, 60])
 # Seconds to wait for Redis to accept a connection or answer, so a page or a probe never hangs on it.
 REDIS_TIMEOUT = 5
+# Held by ``flask worker``'s outbox thread while it drains, and by the worker while it forks a job's work horse. A
+# fork copies the locks other threads hold at that moment: one a drain held (SQLAlchemy configuring its mappers, say)
+# would stay held for good in the work horse, which hung until RQ killed it.
+FORK_LOCK = threading.Lock()
 
 
 def redis_connection() -> Redis:
@@ -51,44 +47,12 @@ def enqueue(function, *args, retry: Retry = RETRY, **kwargs) -> Job:
     return task_queue().enqueue(function, *args, retry=retry, **kwargs)
 
 
-def run_in_background(function: Callable[..., Any], *args: Any, job_timeout: int | None = None) -> None:
-    """Run ``function(*args)`` off the request, as mail goes: a job on the task queue when ``REDIS_URL`` is set
-    (retried, ``job_timeout`` seconds at most per attempt), otherwise a ``BackgroundThread`` of this process.
+class OutboxSafeWorker(Worker):
+    """RQ's forking worker, which forks a work horse only between two drains of the outbox thread."""
 
-    When Redis does not take the job, it runs on a thread here all the same, once, and the outage is noted.
-    """
-    if current_app.config["REDIS_URL"]:
-        try:
-            enqueue(function, *args, job_timeout=job_timeout)
-        except RedisError as error:
-            REDIS.failed(error)
-        else:
-            REDIS.answered()
-            return
-    BackgroundThread(current_app._get_current_object(), function, *args).start()
-
-
-class BackgroundThread(threading.Thread):
-    """``function(*args)`` on a thread, inside the application's context; a thread has no caller to tell, so it logs."""
-
-    def __init__(self, app: Flask, function: Callable[..., Any], *args: Any) -> None:
-        super().__init__(name=f"background-{function.__name__}", daemon=True)
-        self.app = app
-        self.function = function
-        self.args = args
-
-    def run(self) -> None:
-        with self.app.app_context():
-            try:
-                self.function(*self.args)
-            except Exception:
-                logger.exception("Background task %s failed", self.function.__qualname__)
-
-
-def will_retry() -> bool:
-    """Whether the queue will run the job running now again if it fails (never so for a thread)."""
-    job = get_current_job()
-    return job is not None and bool(job.retries_left)
+    def fork_work_horse(self, job: Job, queue: Queue) -> None:
+        with FORK_LOCK:
+            super().fork_work_horse(job, queue)
 
 
 @click.command("worker")
@@ -107,5 +71,5 @@ def worker_command(burst: bool) -> None:
         drain_quietly()
     elif interval > 0:
         threading.Thread(target=drain_forever, args=(app, interval), name="outbox-drain", daemon=True).start()
-    worker = Worker([task_queue()], connection=redis_connection())
+    worker = OutboxSafeWorker([task_queue()], connection=redis_connection())
     worker.work(burst=burst, with_scheduler=True)

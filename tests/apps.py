@@ -5,7 +5,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, g
 from jinja2.bccache import Bucket, BytecodeCache
 
 from app import create_app
@@ -36,13 +36,25 @@ template_cache = SharedBytecodeCache()
 def make_app(config_name: str = "testing", overrides: Mapping[str, Any] | None = None) -> Flask:
     """``create_app(config_name, overrides)`` as every test builds it.
 
-    Test requests share the test's application context; the user Flask-Login cached on ``g`` is forgotten after
-    each request, so every request finds its user from its own cookies, as it does in production.
+    Test requests share the test's application context, so its ``g``. What a request keeps there is forgotten
+    (``forget_request_state``) before it, whatever the test's own code left, and after it, so that neither the
+    next request nor the test sees it: every request finds its user, language and CSRF token from its own cookies
+    and headers, as it does in production.
     """
     app = create_app(config_name, overrides)
     app.jinja_env.bytecode_cache = template_cache
-    app.teardown_request(lambda _error: forget_current_user())
+    # First, before the app's own before_request functions, which may read the user or the language.
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_request_state)
+    app.teardown_request(lambda _error: forget_request_state())
     return app
+
+
+def forget_request_state() -> None:
+    """Drop what a production request keeps on its own ``g``: the user and session, the language Flask-Babel chose
+    (and its translations), the signed CSRF token."""
+    forget_current_user()
+    g.pop("_flask_babel", None)
+    g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
 
 
 @contextmanager

@@ -64,6 +64,8 @@ def production_environment(database_url: str, redis_url: str = "", **settings: s
         FLASKY_ADMIN="",
         FLASKY_LOG_LEVEL="INFO",
         WEB_CONCURRENCY="2",
+        # Stopping at once on SIGTERM: only the tests of stopping wait for a load balancer.
+        GUNICORN_DRAIN_SECONDS="0",
     )
     environment.update(settings)
     return environment

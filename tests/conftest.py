@@ -4,7 +4,6 @@ import os
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app import tasks
@@ -12,6 +11,7 @@ from app.extensions import db as _db
 from app.models import Role
 from tests import querycount
 from tests.apps import running_app
+from tests.databases import empty_tables
 from tests.mailserver import MailServer, finish_deliveries, use_mail_server
 from tests.services import unavailable
 from tests.taskqueue import empty_test_redis, finish_background_tasks
@@ -70,10 +70,9 @@ def _prepare_schema(url: str) -> None:
 
 
 def _empty_tables() -> None:
+    """An in-memory SQLite database goes with its schema; a server's keeps it for the next test."""
     if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in _db.metadata.sorted_tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        _db.session.commit()
+        empty_tables()
     else:
         _db.drop_all()
 

@@ -8,7 +8,7 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
 
-from app.tasks import BackgroundThread
+from app.outbox import OutboxThread
 from tests.services import unavailable
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -45,7 +45,7 @@ def bring_back_retries(queue: Queue) -> int:
 
 
 def finish_background_tasks(timeout: float = 10.0) -> None:
-    """Wait for every task ``app.tasks.run_in_background`` started on a thread."""
+    """Wait for every outbox task (a mail, an export) started on a thread of this process."""
     for thread in threading.enumerate():
-        if isinstance(thread, BackgroundThread):
+        if isinstance(thread, OutboxThread):
             thread.join(timeout)

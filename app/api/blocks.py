@@ -1,11 +1,9 @@
 """Blocking users: a user you block can no longer message you, follow you or comment on your posts."""
 
-from flask import abort, g
-
-from ..lookups import user_with_id
 from ..services import blocks
 from . import api
 from .openapi import operation
+from .users import toggle
 
 
 @api.post("/users/<int:id>/block")
@@ -18,10 +16,7 @@ from .openapi import operation
     "Blocking yourself gets 422; blocking a user you already blocked gets 409.",
 )
 def block_user(id: int) -> tuple[str, int]:
-    user = user_with_id(id)
-    if not blocks.block(g.current_user, user):
-        abort(409, f"You have already blocked {user.username}.")
-    return "", 204
+    return toggle(blocks.block, id, "You have already blocked {username}.")
 
 
 @api.delete("/users/<int:id>/block")
@@ -33,7 +28,4 @@ def block_user(id: int) -> tuple[str, int]:
     description="Unblocking a user you have not blocked gets 409.",
 )
 def unblock_user(id: int) -> tuple[str, int]:
-    user = user_with_id(id)
-    if not blocks.unblock(g.current_user, user):
-        abort(409, f"You have not blocked {user.username}.")
-    return "", 204
+    return toggle(blocks.unblock, id, "You have not blocked {username}.")

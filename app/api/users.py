@@ -1,17 +1,26 @@
 """Users, their posts, their timelines, and following them."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, g
-from sqlalchemy import select
 
 from ..lookups import user_with_id
-from ..models import Permission, Post
+from ..models import Permission, User
 from ..services import follows
 from . import api
 from .openapi import operation
 from .queries import posts_page
 from .schemas import ListQuerySchema, PostPageSchema, UserSchema
+
+
+def toggle(action: Callable[[Any, User], bool], id: int, already: str) -> tuple[str, int]:
+    """Run a toggle such as follow or block by the caller on the user ``id``: 204, or 409 with ``already`` (which
+    names the user as ``{username}``) when there was nothing to change."""
+    user = user_with_id(id)
+    if not action(g.current_user, user):
+        abort(409, already.format(username=user.username))
+    return "", 204
 
 
 @api.get("/users/<int:id>")
@@ -23,9 +32,7 @@ def get_user(id: int) -> dict[str, Any]:
 @api.get("/users/<int:id>/posts/")
 @operation("List a user's posts, newest first", tag="users", response=PostPageSchema, query=ListQuerySchema)
 def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
-    user = user_with_id(id)
-    statement = select(Post).where(Post.author_id == user.id)
-    return posts_page(statement, args, "api.get_user_posts", id=id)
+    return posts_page(user_with_id(id).authored_posts, args, "api.get_user_posts", id=id)
 
 
 @api.get("/users/<int:id>/timeline/")
@@ -51,10 +58,7 @@ def get_user_followed_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
     description="Following yourself gets 422; following someone you already follow gets 409.",
 )
 def follow_user(id: int) -> tuple[str, int]:
-    user = user_with_id(id)
-    if not follows.follow(g.current_user, user):
-        abort(409, f"You are already following {user.username}.")
-    return "", 204
+    return toggle(follows.follow, id, "You are already following {username}.")
 
 
 @api.delete("/users/<int:id>/follow")
@@ -67,7 +71,4 @@ def follow_user(id: int) -> tuple[str, int]:
     description="Unfollowing yourself gets 422; unfollowing someone you do not follow gets 409.",
 )
 def unfollow_user(id: int) -> tuple[str, int]:
-    user = user_with_id(id)
-    if not follows.unfollow(g.current_user, user):
-        abort(409, f"You are not following {user.username}.")
-    return "", 204
+    return toggle(follows.unfollow, id, "You are not following {username}.")

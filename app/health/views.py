@@ -1,8 +1,9 @@
 """``/healthz`` answers while the process runs; ``/readyz`` says whether the instance should get traffic, and why.
 
 Ready needs the database at the head revision of the migrations. Redis, when configured, is not needed to serve:
-without it the rate limiter counts in each process and mail waits in the outbox, so ``/readyz`` still answers 200,
-with the status "degraded" naming Redis. A stopping instance (``FLASKY_DRAIN_FILE``) answers 503 "draining".
+without it the rate limiter counts in each process and mail and exports wait in the outbox, so ``/readyz`` still
+answers 200, with the status "degraded" naming Redis. A stopping instance (``FLASKY_DRAIN_FILE``) answers 503
+"draining".
 """
 
 from functools import cache

@@ -9,8 +9,11 @@ from wtforms.validators import ValidationError as FormValidationError
 from ..exceptions import ValidationError
 from ..extensions import db
 from ..forms import FlaskyForm
-from ..i18n import language_choices
+from ..i18n import language_choices, translated
 from ..models import Role, Tag, User
+
+# The standard roles as the profile editor names them; the stored names (``Role.ROLES``) stay English.
+ROLE_NAMES = {"User": _l("User"), "Moderator": _l("Moderator"), "Administrator": _l("Administrator")}
 
 
 def blank_as_none(value: str | None) -> str | None:
@@ -36,7 +39,7 @@ class PostForm(FlaskyForm):
         try:
             self.tag_names = Tag.split(field.data)
         except ValidationError as error:
-            raise FormValidationError(str(error)) from error
+            raise FormValidationError(translated(error.message)) from error
 
 
 class CommentForm(FlaskyForm):
@@ -70,6 +73,9 @@ class EditProfileAdminForm(FlaskyForm):
 
     def __init__(self, user: User, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role.id, role.name) for role in db.session.scalars(select(Role).order_by(Role.name))]
+        self.role.choices = [
+            (role.id, ROLE_NAMES.get(role.name, role.name))
+            for role in db.session.scalars(select(Role).order_by(Role.name))
+        ]
         if not self.is_submitted():
             self.role.data = user.role_id

@@ -33,7 +33,7 @@ def followed_posts(user: User, position: Position | int) -> Pagination:
 
 def posts_by(user: User, position: Position | int) -> Pagination:
     """A page of ``user``'s posts, newest first, with their exact number (the profile shows it)."""
-    return paginate_posts(select(Post).where(Post.author_id == user.id), position)
+    return paginate_posts(user.authored_posts, position)
 
 
 def comments_on(post: Post, position: Position | int) -> Pagination:
@@ -59,23 +59,12 @@ def newest_comments(page: int) -> Pagination:
     return paginate(select(Comment), page, per_page, options=[joinedload(Comment.author)])
 
 
-def followers_of(user: User, page: int) -> Pagination:
-    """A page of the follows of ``user`` by others, newest first, with the followers loaded."""
-    statement = (
-        select(Follow)
-        .where(Follow.followed_id == user.id, Follow.follower_id != user.id)
-        .options(joinedload(Follow.follower))
-        .order_by(Follow.timestamp.desc(), Follow.follower_id)
-    )
-    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_FOLLOWERS_PER_PAGE"], error_out=False)
-
-
-def followed_by(user: User, page: int) -> Pagination:
-    """A page of the follows by ``user`` of others, newest first, with the followed users loaded."""
-    statement = (
-        select(Follow)
-        .where(Follow.follower_id == user.id, Follow.followed_id != user.id)
-        .options(joinedload(Follow.followed))
-        .order_by(Follow.timestamp.desc(), Follow.followed_id)
-    )
-    return db.paginate(statement, page=page, per_page=current_app.config["FLASKY_FOLLOWERS_PER_PAGE"], error_out=False)
+def follows_of(user: User, position: Position | int, *, of_followers: bool) -> Pagination:
+    """A page of the follows of ``user`` by others (``of_followers``) or by ``user`` of others, newest first, with
+    the other user of each loaded."""
+    if of_followers:
+        follows, other, shown = Follow.followers_of(user.id), Follow.follower_id, Follow.follower
+    else:
+        follows, other, shown = Follow.followed_by(user.id), Follow.followed_id, Follow.followed
+    per_page = current_app.config["FLASKY_FOLLOWERS_PER_PAGE"]
+    return paginate(select(Follow).where(follows), position, per_page, key=other, options=[joinedload(shown)])

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from ..converters import LARGEST_ID
 from ..decorators import admin_required, permission_required
 from ..extensions import csrf
-from ..forms import FlaskyForm, flash_outcome, refusals_shown_on
+from ..forms import FlaskyForm, refusals_shown_on, toggle_on_profile
 from ..lookups import comment_with_id, post_with_id, user_named, user_with_id
 from ..markdown import render_markdown
 from ..models import Permission, Post, Tag
@@ -212,60 +212,37 @@ def edit(id: int) -> tuple[str, int] | Response:
 @login_required
 def follow(username: str) -> Response:
     """Follow a user."""
-    user = user_named(username)
-    flash_outcome(
-        lambda: follows.follow(current_user, user),
-        _("You are now following %(username)s.", username=user.username),
-        _("You are already following this user."),
-    )
-    return redirect(url_for(".user", username=user.username))
+    done, already = _("You are now following %(username)s."), _("You are already following this user.")
+    return toggle_on_profile(follows.follow, username, done, already)
 
 
 @main.route("/unfollow/<username>", methods=["POST"])
 @login_required
 def unfollow(username: str) -> Response:
     """Stop following a user."""
+    done, already = _("You are not following %(username)s anymore."), _("You are not following this user.")
+    return toggle_on_profile(follows.unfollow, username, done, already)
+
+
+def follow_list(username: str, title: str, endpoint: str, *, of_followers: bool) -> str:
+    """The users who follow a user (``of_followers``) or whom the user follows, newest follow first."""
     user = user_named(username)
-    flash_outcome(
-        lambda: follows.unfollow(current_user, user),
-        _("You are not following %(username)s anymore.", username=user.username),
-        _("You are not following this user."),
-    )
-    return redirect(url_for(".user", username=user.username))
+    pagination = queries.follows_of(user, position_argument(), of_followers=of_followers)
+    return render_template("followers.html", user=user, title=title, endpoint=endpoint, pagination=pagination)
 
 
 @main.route("/followers/<username>")
 @cached_page(*PAGE_ARGUMENTS)
 def followers(username: str) -> str:
     """The users who follow a user."""
-    user = user_named(username)
-    pagination = queries.followers_of(user, page_argument())
-    follows = [{"user": follow.follower, "timestamp": follow.timestamp} for follow in pagination.items]
-    return render_template(
-        "followers.html",
-        user=user,
-        title=_("Followers of"),
-        endpoint=".followers",
-        pagination=pagination,
-        follows=follows,
-    )
+    return follow_list(username, _("Followers of"), ".followers", of_followers=True)
 
 
 @main.route("/followed-by/<username>")
 @cached_page(*PAGE_ARGUMENTS)
 def followed_by(username: str) -> str:
     """The users a user follows."""
-    user = user_named(username)
-    pagination = queries.followed_by(user, page_argument())
-    follows = [{"user": follow.followed, "timestamp": follow.timestamp} for follow in pagination.items]
-    return render_template(
-        "followers.html",
-        user=user,
-        title=_("Followed by"),
-        endpoint=".followed_by",
-        pagination=pagination,
-        follows=follows,
-    )
+    return follow_list(username, _("Followed by"), ".followed_by", of_followers=False)
 
 
 @main.route("/moderate")

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..exceptions import NotAllowed
 from ..extensions import csrf
-from ..forms import flash_outcome, refusals_shown_on
+from ..forms import refusals_shown_on, toggle_on_profile
 from ..i18n import translated
 from ..lookups import user_named
 from ..main.views import page_argument
@@ -63,25 +63,15 @@ def conversation(username: str) -> tuple[str, int] | Response:
 @login_required
 def block(username: str) -> str | Response:
     """Block a user, once asked to confirm: they can no longer message you, follow you or comment on your posts."""
-    user = user_named(username)
     if request.method == "GET":
-        return render_template("messages/block.html", user=user)
-    flash_outcome(
-        lambda: blocks.block(current_user, user),
-        _("You have blocked %(username)s. They are not told.", username=user.username),
-        _("You have already blocked this user."),
-    )
-    return redirect(url_for("main.user", username=user.username))
+        return render_template("messages/block.html", user=user_named(username))
+    done, already = _("You have blocked %(username)s. They are not told."), _("You have already blocked this user.")
+    return toggle_on_profile(blocks.block, username, done, already)
 
 
 @messages.route("/unblock/<username>", methods=["POST"])
 @login_required
 def unblock(username: str) -> Response:
     """Lift a block."""
-    user = user_named(username)
-    flash_outcome(
-        lambda: blocks.unblock(current_user, user),
-        _("You have unblocked %(username)s.", username=user.username),
-        _("You have not blocked this user."),
-    )
-    return redirect(url_for("main.user", username=user.username))
+    done, already = _("You have unblocked %(username)s."), _("You have not blocked this user.")
+    return toggle_on_profile(blocks.unblock, username, done, already)

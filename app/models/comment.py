@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import url_for
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 class Comment(db.Model):
     __tablename__ = "comments"
+    # A post's comments are listed oldest first: (post_id, timestamp, id) serves the filter, the order and the cursor.
+    __table_args__ = (Index("ix_comments_post_id_timestamp_id", "post_id", "timestamp", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     body: Mapped[str] = mapped_column(Text)
@@ -26,7 +28,7 @@ class Comment(db.Model):
     timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     disabled: Mapped[bool] = mapped_column(default=False)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
 
     author: Mapped["User | None"] = relationship(back_populates="comments")
     post: Mapped["Post | None"] = relationship(back_populates="comments")

@@ -4,13 +4,14 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import url_for
-from sqlalchemy import ForeignKey, Index, String, Text, event, func, or_, select
+from sqlalchemy import ForeignKey, Index, Select, String, Text, bindparam, event, func, or_, select
 from sqlalchemy.orm import DynamicMapped, Mapped, Session, mapped_column, relationship
 
-from ..exceptions import ValidationError
+from ..exceptions import N_, ValidationError
 from ..extensions import db
 from ..markdown import render_markdown
 from ..slugs import SLUG_LENGTH, SlugNumbering, slugify
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 TITLE_LENGTH = 200
 TAG_LENGTH = 64
+TAG_TOO_LONG = N_("tags must be at most %(maximum)d characters", maximum=TAG_LENGTH)
 
 
 class Post(db.Model):
@@ -104,9 +106,7 @@ class Post(db.Model):
         ids = [post.id for post in posts]
         if not ids:
             return {}
-        rows = db.session.execute(
-            select(Comment.post_id, func.count()).where(Comment.post_id.in_(ids)).group_by(Comment.post_id)
-        )
+        rows = db.session.execute(comment_counts_of_posts(), {"post_ids": ids})
         counts = dict.fromkeys(ids, 0)
         counts.update(dict(rows.tuples().all()))
         return counts
@@ -123,6 +123,13 @@ class Post(db.Model):
 
     def __repr__(self) -> str:
         return f"<Post {self.id}>"
+
+
+@cache
+def comment_counts_of_posts() -> Select:
+    """The number of comments on each post of ``:post_ids``, built once: every list of posts runs it."""
+    post_ids = bindparam("post_ids", expanding=True)
+    return select(Comment.post_id, func.count()).where(Comment.post_id.in_(post_ids)).group_by(Comment.post_id)
 
 
 @event.listens_for(Post.body, "set")
@@ -143,7 +150,7 @@ class Tag(db.Model):
         cleaned: list[str] = []
         for name in (name.strip() for name in names):
             if len(name) > TAG_LENGTH:
-                raise ValidationError(f"tags must be at most {TAG_LENGTH} characters")
+                raise ValidationError(TAG_TOO_LONG)
             if name and name not in cleaned:
                 cleaned.append(name)
         return cleaned

@@ -253,16 +253,19 @@ class User(UserMixin, db.Model):
     @property
     def follower_count(self) -> int:
         """Followers, not counting the user's own self-follow."""
-        return db.session.scalar(
-            select(func.count()).select_from(Follow).where(Follow.followed_id == self.id, Follow.follower_id != self.id)
-        )
+        return db.session.scalar(select(func.count()).select_from(Follow).where(Follow.followers_of(self.id)))
 
     @property
     def followed_count(self) -> int:
         """Users followed, not counting the user itself."""
-        return db.session.scalar(
-            select(func.count()).select_from(Follow).where(Follow.follower_id == self.id, Follow.followed_id != self.id)
-        )
+        return db.session.scalar(select(func.count()).select_from(Follow).where(Follow.followed_by(self.id)))
+
+    @property
+    def authored_posts(self) -> Select:
+        """A select of the posts this user wrote."""
+        from .post import Post
+
+        return select(Post).where(Post.author_id == self.id)
 
     @property
     def followed_posts(self) -> Select:

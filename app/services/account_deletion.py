@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select
 
-from ..exceptions import Conflict, Invalid, NotAllowed
+from ..exceptions import N_, Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..models import (
     Block,
@@ -65,8 +65,8 @@ def refuse_last_administrator(user_id: int) -> None:
     ids = db.session.scalars(administrators).all()
     if ids == [user_id]:
         raise Conflict(
-            "This is the last administrator's account: make another user an administrator before deleting it.",
-            {"user": ["is the last administrator"]},
+            N_("This is the last administrator's account: make another user an administrator before deleting it."),
+            {"user": [N_("is the last administrator")]},
         )
 
 

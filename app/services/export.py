@@ -1,11 +1,13 @@
 """Exporting a user's data: a background job writes a ZIP of JSON files, reporting its progress as it goes.
 
-``start_export`` records the export and hands its job to ``tasks.run_in_background``: the task queue when
-``REDIS_URL`` is set (retried by RQ, also after the worker died mid-job), a thread of this process otherwise or while
-Redis does not take the job. A request
-while an export runs gets that export back. Each attempt starts over from nothing and reports progress on the row, so
-a page can follow it; the last attempt to fail marks it failed, and one that stopped reporting (its worker or process
-died) counts as failed too (``DataExport.state``). The archive can be downloaded by its owner for 24 hours.
+``start_export`` records the export and writes its job to the outbox (``app/outbox.py``) in the same transaction, as
+mail goes: once committed, the job goes to the task queue when ``REDIS_URL`` is set, or to a thread of this process
+without Redis; while Redis does not take it, it waits in the outbox until a drain queues it. The outbox tries a
+failed attempt again after each of ``FLASKY_OUTBOX_RETRY_DELAYS``, and again after its lease when the worker or the
+process died mid-job. A request while an export runs gets that export back. Each attempt starts over from nothing
+and reports progress on the row, so a page can follow it; the last attempt to fail marks it failed, and one that
+stopped reporting (its worker or process died) counts as failed too (``DataExport.state``). The archive can be
+downloaded by its owner for 24 hours.
 """
 
 import io
@@ -19,7 +21,7 @@ from typing import IO, Any
 from sqlalchemy import Row, Select, func, or_, select, update
 from sqlalchemy.orm import aliased
 
-from .. import tasks
+from .. import outbox
 from ..exceptions import NotFound
 from ..extensions import db
 from ..models import Comment, DataExport, Follow, Message, Post, User
@@ -34,6 +36,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 500
 # Seconds one attempt may run before RQ stops it; longer than any export should take.
 JOB_TIMEOUT = 600
+EXPORT_TASK = "export"
 
 
 class Superseded(Exception):
@@ -44,22 +47,21 @@ def start_export(actor: Actor) -> DataExport:
     """Start exporting ``actor``'s data, or return the export already under way."""
     user = require_confirmed(actor)
 
-    def write(_attempt: int) -> tuple[DataExport, bool]:
+    def write(_attempt: int) -> DataExport:
         export = db.session.scalar(select(DataExport).where(DataExport.user_id == user.id))
         now = utcnow()
         if export is not None and export.state() in (PENDING, RUNNING):
-            return export, False
+            return export
         if export is not None:
             db.session.delete(export)
             db.session.flush()
         export = DataExport(user_id=user.id, created_at=now, updated_at=now)
         db.session.add(export)
-        return export, True
+        db.session.flush()
+        outbox.add(EXPORT_TASK, {"export_id": export.id}, f"the export of {user.username}'s data")
+        return export
 
-    export, started = commit_retrying(write)
-    if started:
-        tasks.run_in_background(run_export, export.id, job_timeout=JOB_TIMEOUT)
-    return export
+    return commit_retrying(write)
 
 
 def current_export(user: User) -> DataExport | None:
@@ -83,8 +85,14 @@ def archive_of(user: User) -> tuple[bytes, str]:
     return export.archive, f"flasky-{user.username}-{export.finished_at:%Y%m%d-%H%M%S}.zip"
 
 
+@outbox.outbox_task(EXPORT_TASK, job_timeout=JOB_TIMEOUT)
+def run_export_task(payload: dict[str, Any]) -> None:
+    """The outbox's work for an export row: ``run_export``."""
+    run_export(payload["export_id"])
+
+
 def run_export(export_id: int) -> None:
-    """Job: write the archive of export ``export_id``; the last attempt to fail marks the export failed."""
+    """Write the archive of export ``export_id``; the last attempt to fail marks the export failed."""
     try:
         user_id = begin_attempt(export_id)
         if user_id is None:
@@ -93,11 +101,13 @@ def run_export(export_id: int) -> None:
         finish(export_id, archive)
     except Superseded:
         return
+    # Whatever failed, the attempt fails, for the outbox to try again; once no attempt is left the export says so to
+    # its owner, who may start another, and nothing is left in the outbox.
     except Exception:
-        # Whatever failed, the export must say so once no attempt is left; the job still fails, for RQ to retry.
-        if not tasks.will_retry():
-            set_status(export_id, FAILED)
-        raise
+        if outbox.will_retry():
+            raise
+        logger.exception("Export %d failed on its last attempt", export_id)
+        set_status(export_id, FAILED)
 
 
 def begin_attempt(export_id: int) -> int | None:
@@ -269,9 +279,9 @@ def export_files(user_id: int) -> dict[str, "Select | dict[str, Select]"]:
         "follows": {
             "following": select(Follow.followed_id.label("user_id"), other.username, Follow.timestamp.label("since"))
             .join(other, other.id == Follow.followed_id)
-            .where(Follow.follower_id == user_id, Follow.followed_id != user_id),
+            .where(Follow.followed_by(user_id)),
             "followers": select(Follow.follower_id.label("user_id"), other.username, Follow.timestamp.label("since"))
             .join(other, other.id == Follow.follower_id)
-            .where(Follow.followed_id == user_id, Follow.follower_id != user_id),
+            .where(Follow.followers_of(user_id)),
         },
     }

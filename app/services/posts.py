@@ -129,5 +129,5 @@ def checked_tags(problems: Problems, names: Any) -> list[str]:
     try:
         return Tag.clean_names(names)
     except ValidationError as error:
-        problems.add("tags", str(error))
+        problems.add("tags", error.message)
         return []

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..exceptions import Invalid
+from ..exceptions import N_, Invalid
 from ..validation import STORABLE_RULE, is_storable
 
 MAX_QUERY_LENGTH = 256
@@ -114,11 +114,11 @@ def fts5_query(alternatives: tuple[tuple[Term, ...], ...], string: Callable[[Ter
 def parse(text: str) -> SearchQuery:
     """Read a reader's query; ``Invalid``, with a message saying what to type instead, when nothing can be searched."""
     if not is_storable(text):
-        raise invalid_query(f"The search {STORABLE_RULE}.")
+        raise invalid_query(N_("The search %(rule)s.", rule=STORABLE_RULE))
     if len(text) > MAX_QUERY_LENGTH:
-        raise invalid_query(f"Shorten the search to at most {MAX_QUERY_LENGTH} characters.")
+        raise invalid_query(N_("Shorten the search to at most %(maximum)d characters.", maximum=MAX_QUERY_LENGTH))
     if not text.strip():
-        raise invalid_query("Type a word or a phrase to search for.")
+        raise invalid_query(N_("Type a word or a phrase to search for."))
     alternatives: list[list[Term]] = [[]]
     for match in TOKEN.finditer(text):
         phrase, word, excluded = match["phrase"], match["word"], bool(match["minus"])
@@ -134,8 +134,10 @@ def parse(text: str) -> SearchQuery:
     if kept:
         return SearchQuery(tuple(kept))
     if any(term.searchable for terms in alternatives for term in terms):
-        raise invalid_query("Add a word to look for: a -word only leaves out the posts that have it.")
-    raise invalid_query("Type a word to search for: common words such as 'the' and punctuation alone are not searched.")
+        raise invalid_query(N_("Add a word to look for: a -word only leaves out the posts that have it."))
+    raise invalid_query(
+        N_("Type a word to search for: common words such as 'the' and punctuation alone are not searched.")
+    )
 
 
 def invalid_query(message: str) -> Invalid:

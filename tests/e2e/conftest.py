@@ -9,7 +9,6 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
-from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
@@ -17,6 +16,7 @@ from app.models import Role, User
 from config import database_url
 from tests.apps import make_app
 from tests.appserver import LiveServer, serve_in_thread
+from tests.databases import empty_tables
 from tests.e2e.pages import HomePage, LoginPage
 from tests.mailserver import MailServer, use_mail_server
 from tests.services import unavailable
@@ -47,17 +47,6 @@ def live_server_settings(database_uri: str) -> dict[str, object]:
         # Every test logs in from 127.0.0.1; the limits have their own tests.
         "RATELIMIT_ENABLED": False,
     }
-
-
-def empty_tables() -> None:
-    """Delete every row, keeping the schema for the next test (and for other layers on a shared server)."""
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-    db.session.commit()
 
 
 @pytest.fixture(scope="package")

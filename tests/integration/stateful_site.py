@@ -9,10 +9,10 @@ import re
 from collections.abc import Iterable
 
 from flask.testing import FlaskClient
-from sqlalchemy import text
 
 from app.extensions import db
 from app.models import Role
+from tests.databases import empty_tables
 from tests.mailserver import MailServer, finish_deliveries, links
 from tests.taskqueue import finish_background_tasks
 
@@ -32,17 +32,7 @@ def reset_database(mailbox: MailServer) -> None:
     finish_background_tasks()
     db.session.rollback()
     db.session.remove()
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        # Children first; the search index follows by its triggers. Rebuilding the schema would cost more than
-        # the example: SQLite numbers rows from 1 again in an empty table, and from sqlite_sequence where it keeps one.
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        if db.session.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")):
-            db.session.execute(text("DELETE FROM sqlite_sequence"))
-    db.session.commit()
+    empty_tables()
     Role.insert_roles()
     mailbox.clear()
 

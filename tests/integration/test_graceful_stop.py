@@ -4,8 +4,11 @@ Clients act as a load balancer would: they send requests while ``/readyz`` answe
 Every request sent gets its answer, and every post answered 201 is in the database.
 """
 
+import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,11 +20,12 @@ from sqlalchemy import create_engine, select
 
 from app.models import Post
 from tests.apps import running_app
-from tests.appserver import Gunicorn, production_environment, run_flask
+from tests.appserver import ROOT, Gunicorn, production_environment, run_flask
 from tests.factories import UserFactory
 from tests.integration.api.conftest import basic_auth
 
 CLIENTS = 6
+# Shorter than gunicorn.conf.py's default, to keep the test fast; long enough for the balancer's polls to notice.
 DRAIN_SECONDS = 2
 
 
@@ -151,6 +155,18 @@ def test_a_stop_under_load_drains_first_and_loses_no_request(instance):
     assert timings["unready"] - timings["signalled"] < 1
     assert timings["exited"] - timings["signalled"] >= DRAIN_SECONDS
     assert_nothing_lost(answers, database)
+
+
+def test_by_default_gunicorn_drains_for_seconds_that_fit_in_its_graceful_timeout():
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("GUNICORN_")}
+    read = "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['DRAIN_SECONDS'], c['graceful_timeout'])"
+
+    printed = subprocess.run(
+        [sys.executable, "-c", read], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+
+    drain, graceful_timeout = (float(value) for value in printed.stdout.split())
+    assert DRAIN_SECONDS <= drain < graceful_timeout
 
 
 def wait_for(condition, timeout: float) -> bool:

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from app.models import User
+from app.i18n import current_language
+from app.models import Role, User
 from tests.apps import csrf_token
 from tests.factories import PostFactory, UserFactory
 from tests.integration.api.conftest import token_auth
@@ -22,21 +23,22 @@ def page_language(response) -> str:
     return HTML_LANG.search(response.get_data(as_text=True)).group(1)
 
 
-def test_the_browsers_language_is_spoken_to_a_visitor(client):
-    response = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
-
-    assert page_language(response) == "es"
-    assert "¡Hola, desconocido!" in response.get_data(as_text=True)
-
-
-@pytest.mark.parametrize("accept_language", [None, "fr-FR,fr;q=0.9", "en-US"])
-def test_english_is_spoken_when_the_browser_asks_for_no_language_of_the_site(client, accept_language):
+@pytest.mark.parametrize(
+    ("accept_language", "language", "greeting"),
+    [
+        ("es-MX,es;q=0.9,en;q=0.5", "es", "¡Hola, desconocido!"),
+        (None, "en", "Hello, Stranger!"),
+        ("fr-FR,fr;q=0.9", "en", "Hello, Stranger!"),
+        ("en-US", "en", "Hello, Stranger!"),
+    ],
+)
+def test_a_visitor_is_spoken_to_in_the_browsers_language_else_english(client, accept_language, language, greeting):
     headers = {"Accept-Language": accept_language} if accept_language else {}
 
     response = client.get("/", headers=headers)
 
-    assert page_language(response) == "en"
-    assert "Hello, Stranger!" in response.get_data(as_text=True)
+    assert page_language(response) == language
+    assert greeting in response.get_data(as_text=True)
 
 
 def test_the_users_own_language_wins_over_the_browsers(client, db):
@@ -60,6 +62,22 @@ def test_a_user_without_a_setting_follows_the_browser(client, db):
     log_in_as(client, UserFactory(locale=None))
 
     assert page_language(client.get("/", headers=SPANISH)) == "es"
+
+
+def test_each_request_of_a_test_chooses_its_language_anew(client):
+    spanish = client.get("/", headers=SPANISH)
+    english = client.get("/", headers=ENGLISH)
+
+    assert (page_language(spanish), page_language(english)) == ("es", "en")
+    assert "¡Hola, desconocido!" in spanish.text
+    assert "Hello, Stranger!" in english.text
+
+
+def test_the_tests_own_code_and_its_requests_keep_their_languages_apart(client):
+    # Test requests share the test's application context, where Flask-Babel keeps the language it chose.
+    assert current_language() == "en"
+    assert page_language(client.get("/", headers=SPANISH)) == "es"
+    assert current_language() == "en"
 
 
 @pytest.mark.parametrize(
@@ -205,44 +223,107 @@ def test_a_flash_message_is_in_spanish(client, db):
     assert "Ahora sigues a bea." in response.get_data(as_text=True)
 
 
-def test_form_validation_messages_are_in_spanish(client):
-    data = {"email": "ana@example.com", "username": "ana", "password": "short", "password2": ""}
+@pytest.mark.parametrize(
+    ("username", "password2", "shown"),
+    [
+        ("ana", "", ["Este campo es obligatorio.", "Correo electrónico"]),
+        (
+            "9ana",
+            "short",
+            ["Contraseña tiene muy pocos caracteres (el mínimo son 8).", "Nombre de usuario debe empezar"],
+        ),
+    ],
+    ids=["form validators and labels", "domain rules"],
+)
+def test_a_forms_messages_are_in_spanish(client, db, username, password2, shown):
+    data = {"email": "ana@example.com", "username": username, "password": "short", "password2": password2}
 
     page = client.post("/auth/register", data=data, headers=SPANISH).get_data(as_text=True)
 
-    assert "Este campo es obligatorio." in page
-    assert "Correo electrónico" in page
+    for text in shown:
+        assert text in page
 
 
-def test_domain_messages_on_a_form_are_in_spanish(client, db):
-    data = {"email": "ana@example.com", "username": "9ana", "password": "short", "password2": "short"}
+def test_the_admin_profile_editor_names_the_roles_in_spanish_and_stores_them_in_english(client, db):
+    admin = UserFactory(administrator=True, locale="es")
+    log_in_as(client, admin)
 
-    page = client.post("/auth/register", data=data, headers=SPANISH).get_data(as_text=True)
+    page = client.get(f"/edit-profile/{admin.id}").text
 
-    assert "Contraseña tiene muy pocos caracteres (el mínimo son 8)." in page
-    assert "Nombre de usuario debe empezar por una letra" in page
+    select = re.search(r'<select[^>]*name="role"[^>]*>(.*?)</select>', page, re.DOTALL).group(1)
+    options = re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', select)
+    shown = {db.session.get(Role, int(role_id)).name: name for role_id, name in options}
+    assert shown == {"Administrator": "Administrador", "Moderator": "Moderador", "User": "Usuario"}
 
 
-def test_a_user_who_chose_spanish_is_mailed_in_spanish(client, db, smtp_server):
-    UserFactory(username="ana", email="ana@example.com", locale="es")
+def test_a_tag_too_long_is_refused_in_spanish(client, db):
+    log_in_as(client, UserFactory(locale="es"))
 
-    client.post("/auth/reset", data={"email": "ana@example.com"}, headers=ENGLISH)
+    response = client.post("/", data={"body": "text", "tags": "x" * 65, "submit": "Submit"})
+
+    assert response.status_code == 200
+    assert "las etiquetas deben tener como máximo 64 caracteres" in response.text
+
+
+def test_the_two_step_qr_code_is_named_in_spanish(client, db):
+    log_in_as(client, UserFactory(locale="es"))
+
+    page = client.get("/auth/two-factor").text
+
+    assert "<title>Código QR para tu aplicación de autenticación</title>" in page
+
+
+def test_the_last_administrator_is_told_in_spanish_that_the_account_stays(client, db):
+    log_in_as(client, UserFactory(administrator=True, locale="es"))
+
+    response = client.post("/account/delete", data={"password": "cat", "confirm": "y"}, follow_redirects=True)
+
+    assert "Esta es la cuenta del último administrador: haz administrador a otro usuario" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("", "Escribe una palabra o una frase que buscar."),
+        ("walk " * 60, "Acorta la búsqueda a 256 caracteres como máximo."),
+        ("-walk", "Añade una palabra que buscar: una -palabra solo deja fuera las publicaciones que la tienen."),
+        ("the", "Escribe una palabra que buscar: las palabras comunes (como &#39;the&#39;)"),
+        ("walk\x00", "La búsqueda debe ser texto sin caracteres NUL ni sustitutos sueltos."),
+    ],
+)
+def test_a_search_that_cannot_be_made_says_why_in_spanish(client, db, query, problem):
+    response = client.get("/search", query_string={"q": query}, headers=SPANISH)
+
+    assert response.status_code == 200
+    assert problem in response.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "browser", "subject", "greeting", "text_link", "html_link"),
+    [
+        (
+            "es",
+            ENGLISH,
+            "Restablece tu contraseña",
+            "Hola, ana:",
+            "Para restablecer tu contraseña, sigue este enlace:",
+            "haz clic aquí",
+        ),
+        ("en", SPANISH, "Reset Your Password", "Dear ana,", "To reset your password follow this link:", "click here"),
+    ],
+)
+def test_a_user_is_mailed_in_the_language_they_chose_whatever_the_browser(
+    client, db, smtp_server, locale, browser, subject, greeting, text_link, html_link
+):
+    UserFactory(username="ana", email="ana@example.com", locale=locale)
+
+    client.post("/auth/reset", data={"email": "ana@example.com"}, headers=browser)
 
     mail = smtp_server.latest_to("ana@example.com")
-    assert mail["Subject"] == "[Flasky] Restablece tu contraseña"
-    assert "Hola, ana:" in text_body(mail)
-    assert "Para restablecer tu contraseña, sigue este enlace:" in text_body(mail)
-    assert "haz clic aquí" in html_body(mail)
-
-
-def test_a_user_who_chose_english_is_mailed_in_english_from_a_spanish_browser(client, db, smtp_server):
-    UserFactory(username="ann", email="ann@example.com", locale="en")
-
-    client.post("/auth/reset", data={"email": "ann@example.com"}, headers=SPANISH)
-
-    mail = smtp_server.latest_to("ann@example.com")
-    assert mail["Subject"] == "[Flasky] Reset Your Password"
-    assert "Dear ann," in text_body(mail)
+    assert mail["Subject"] == f"[Flasky] {subject}"
+    assert greeting in text_body(mail)
+    assert text_link in text_body(mail)
+    assert html_link in html_body(mail)
 
 
 def test_api_errors_stay_english_for_a_spanish_client(client, db):

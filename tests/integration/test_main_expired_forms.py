@@ -7,7 +7,6 @@ logging in again in another tab does.
 import time
 
 import pytest
-from flask import g
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
@@ -20,19 +19,9 @@ TYPED = "A long post I typed with care"
 TWO_HOURS = 2 * 60 * 60
 
 
-@pytest.fixture
-def browser(app, csrf_client):
-    """A CSRF-checking client whose every request makes its own token, as in production.
-
-    Test requests share the test's application context, where Flask-WTF caches the token it made on ``g``.
-    """
-    app.teardown_request(lambda _error: g.pop(app.config["WTF_CSRF_FIELD_NAME"], None))
-    return csrf_client
-
-
-def log_in(browser, user) -> None:
-    token = csrf_token(browser.get("/auth/login").text)
-    response = browser.post("/auth/login", data={"email": user.email, "password": "cat", "csrf_token": token})
+def log_in(client, user) -> None:
+    token = csrf_token(client.get("/auth/login").text)
+    response = client.post("/auth/login", data={"email": user.email, "password": "cat", "csrf_token": token})
     assert response.status_code == 302
 
 
@@ -61,28 +50,28 @@ def assert_shown_again_unsaved(response, saved) -> None:
 
 
 @pytest.mark.parametrize("form", ["new post", "edit post", "comment"])
-def test_a_form_sent_after_its_token_expired_is_shown_again_with_the_text(browser, db, forms, monkeypatch, form):
+def test_a_form_sent_after_its_token_expired_is_shown_again_with_the_text(csrf_client, db, forms, monkeypatch, form):
     (page, data, saved), author = forms[0][form], forms[1]
-    log_in(browser, author)
-    token = csrf_token(browser.get(page).text)
+    log_in(csrf_client, author)
+    token = csrf_token(csrf_client.get(page).text)
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: int(time.time()) + TWO_HOURS)
 
-    again = browser.post(page, data={**data, "csrf_token": token})
+    again = csrf_client.post(page, data={**data, "csrf_token": token})
 
     assert_shown_again_unsaved(again, saved)
-    assert browser.post(page, data={**data, "csrf_token": csrf_token(again.text)}).status_code == 302
+    assert csrf_client.post(page, data={**data, "csrf_token": csrf_token(again.text)}).status_code == 302
     assert saved() == 1
 
 
 @pytest.mark.parametrize("form", ["new post", "edit post", "comment"])
-def test_a_form_sent_after_logging_in_again_elsewhere_is_shown_again_with_the_text(browser, db, forms, form):
+def test_a_form_sent_after_logging_in_again_elsewhere_is_shown_again_with_the_text(csrf_client, db, forms, form):
     (page, data, saved), author = forms[0][form], forms[1]
-    log_in(browser, author)
-    token = csrf_token(browser.get(page).text)
-    log_in(browser, author)
+    log_in(csrf_client, author)
+    token = csrf_token(csrf_client.get(page).text)
+    log_in(csrf_client, author)
 
-    again = browser.post(page, data={**data, "csrf_token": token})
+    again = csrf_client.post(page, data={**data, "csrf_token": token})
 
     assert_shown_again_unsaved(again, saved)
-    assert browser.post(page, data={**data, "csrf_token": csrf_token(again.text)}).status_code == 302
+    assert csrf_client.post(page, data={**data, "csrf_token": csrf_token(again.text)}).status_code == 302
     assert saved() == 1

@@ -1,11 +1,17 @@
 """Following and unfollowing, and the lists of followers and followed users."""
 
+import re
 from datetime import timedelta
+
+import pytest
 
 from app.models import User
 from app.timestamps import utcnow
 from tests.factories import FollowFactory, UserFactory
+from tests.integration.links import link_labelled
 from tests.login import log_in_as
+
+FOLLOW_ROW = re.compile(r'<td><a href="/user/([^"]+)">')
 
 
 def follows(follower_id: int, followed_id: int, db) -> bool:
@@ -143,3 +149,55 @@ def test_followers_are_paginated_newest_first(app, client, db):
 def test_follow_lists_of_unknown_users_are_not_found(client, db):
     assert client.get("/followers/nobody").status_code == 404
     assert client.get("/followed-by/nobody").status_code == 404
+
+
+def follows_a_minute_apart(user, count: int, kind: str) -> list[str]:
+    """``count`` users following ``user`` (``followers``) or followed by ``user``; their names, newest follow first."""
+    start = utcnow() - timedelta(minutes=count)
+    names = [f"friend{number:02d}" for number in range(count)]
+    for minute, name in enumerate(names):
+        other, moment = UserFactory(username=name), start + timedelta(minutes=minute)
+        if kind == "followers":
+            FollowFactory(follower=other, followed=user, timestamp=moment)
+        else:
+            FollowFactory(follower=user, followed=other, timestamp=moment)
+    return names[::-1]
+
+
+def listed(page: str) -> list[str]:
+    return FOLLOW_ROW.findall(page)
+
+
+@pytest.mark.parametrize("kind", ["followers", "followed-by"])
+def test_next_links_walk_a_follow_list_once_newest_first(app, client, db, kind):
+    app.config["FLASKY_FOLLOWERS_PER_PAGE"] = 3
+    user = UserFactory()
+    names = follows_a_minute_apart(user, 10, kind)
+    seen, link, pages = [], f"/{kind}/{user.username}", 0
+    while link != "#":
+        page = client.get(link).text
+        seen, link, pages = seen + listed(page), link_labelled(page, "Next"), pages + 1
+        assert link == "#" or "after=" in link
+    assert (seen, pages) == (names, 4)
+
+
+@pytest.mark.parametrize("kind", ["followers", "followed-by"])
+def test_a_deep_follow_page_by_number_or_by_link_holds_the_same_users(app, client, db, kind):
+    app.config["FLASKY_FOLLOWERS_PER_PAGE"] = 3
+    user = UserFactory()
+    names = follows_a_minute_apart(user, 10, kind)
+    by_number = client.get(f"/{kind}/{user.username}?page=3").text
+    by_link = client.get(link_labelled(client.get(f"/{kind}/{user.username}?page=2").text, "Next")).text
+    back = client.get(link_labelled(client.get(f"/{kind}/{user.username}?page=4").text, "Previous")).text
+    assert listed(by_number) == listed(by_link) == listed(back) == names[6:9]
+
+
+def test_a_follow_page_past_the_end_is_empty_and_links_back(app, client, db):
+    app.config["FLASKY_FOLLOWERS_PER_PAGE"] = 3
+    user = UserFactory()
+    follows_a_minute_apart(user, 5, "followers")
+    response = client.get(f"/followers/{user.username}?page=9")
+    assert response.status_code == 200
+    assert listed(response.text) == []
+    assert "Nobody yet." in response.text
+    assert f'href="/followers/{user.username}?page=2"' in response.text

@@ -1,10 +1,15 @@
 """Redis stopped for real (a redis-server of the test's own) while people register, sign in and post.
 
 Nothing that needs only the database fails: the rate limiter counts in this process's memory and warns once, the
-confirmation mail waits in the outbox, committed with its account, and leaves once Redis is back.
+confirmation mail waits in the outbox, committed with its account, and leaves once Redis is back; so does an export,
+committed with its row, which a worker in another process writes once Redis is back.
 """
 
 import logging
+import os
+import subprocess
+import sys
+from textwrap import dedent
 
 import pytest
 from alembic.runtime.migration import MigrationContext
@@ -14,10 +19,15 @@ from sqlalchemy import select, text
 
 from app import outbox, tasks
 from app.extensions import db as _db
-from app.models import OutboxMessage, Post, User
+from app.models import DataExport, OutboxMessage, Post, User
+from app.models.export import DONE
+from app.models.export import PENDING as EXPORT_PENDING
 from app.models.outbox import PENDING
+from app.services.export import EXPORT_TASK
 from tests.apps import rate_limited
-from tests.factories import UserFactory
+from tests.appserver import ROOT
+from tests.factories import PostFactory, UserFactory
+from tests.integration.empty_databases import postgres_server_url
 from tests.login import log_in_as
 from tests.mailserver import finish_deliveries, link_path
 from tests.outages import RedisServer, forget_outages
@@ -25,6 +35,17 @@ from tests.outages import RedisServer, forget_outages
 LIMIT = 3
 NEW_USER = {"email": "susan@example.com", "username": "susan", "password": "dog-kennel", "password2": "dog-kennel"}
 FALLING_BACK = "Rate limit storage unreachable - falling back to in-memory storage"
+# ``flask worker --burst`` in a process of its own: it drains the outbox, then works off the queue.
+BURST_WORKER = dedent(
+    """
+    import sys
+    from app import create_app
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": sys.argv[1], "REDIS_URL": sys.argv[2]})
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    sys.exit(result.exit_code)
+    """
+)
 
 
 @pytest.fixture
@@ -37,9 +58,15 @@ def redis_server(tmp_path):
 
 
 @pytest.fixture
-def app_config(app_config, redis_server):
-    """The task queue in database 0 of the test's Redis, the rate limiter's counts in database 1."""
-    return {"REDIS_URL": redis_server.url(0), **rate_limited(f"{LIMIT} per minute", redis_server.url(1)), **app_config}
+def app_config(app_config, redis_server, tmp_path):
+    """The task queue in database 0 of the test's Redis, the rate limiter's counts in database 1, and a database a
+    worker in another process can open too."""
+    return {
+        "REDIS_URL": redis_server.url(0),
+        "SQLALCHEMY_DATABASE_URI": postgres_server_url() or f"sqlite:///{tmp_path / 'outages.sqlite'}",
+        **rate_limited(f"{LIMIT} per minute", redis_server.url(1)),
+        **app_config,
+    }
 
 
 @pytest.fixture
@@ -157,3 +184,35 @@ def test_once_redis_is_back_the_next_request_drains_the_outbox(app, client, redi
 
     assert tasks.task_queue().count == 1
     assert outbox_rows()[0].claim is not None
+
+
+def test_an_export_requested_while_redis_is_stopped_waits_in_the_outbox_for_a_worker_once_redis_is_back(
+    app, client, redis_server
+):
+    member = UserFactory(username="member")
+    PostFactory(author=member, title="Kept")
+    log_in_as(client, member)
+    redis_server.stop()
+
+    client.post("/account/export")
+    # The web process is gone now, and what it knew with it: only the database remembers the export.
+    _db.session.remove()
+
+    [waiting] = outbox_rows()
+    assert (waiting.task, waiting.status, waiting.claim) == (EXPORT_TASK, PENDING, None)
+    assert _db.session.scalar(select(DataExport.status)) == EXPORT_PENDING
+    redis_server.start()
+    worker = subprocess.run(
+        [sys.executable, "-c", BURST_WORKER, app.config["SQLALCHEMY_DATABASE_URI"], app.config["REDIS_URL"]],
+        cwd=ROOT,
+        env={name: value for name, value in os.environ.items() if not name.startswith("FLASK")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert worker.returncode == 0, worker.stderr
+    assert outbox_rows() == []
+    assert _db.session.scalar(select(DataExport.status)) == DONE
+    download = client.get("/account/export/download")
+    assert download.mimetype == "application/zip"

@@ -7,7 +7,7 @@ reader has the page from the cache; the reader's next visit shows the change.
 import logging
 
 import pytest
-from flask import g, render_template_string
+from flask import render_template_string
 from redis import Redis
 from sqlalchemy import select
 
@@ -28,18 +28,6 @@ def app_config(app_config, tmp_path):
     """The page cache on, as in production, with a generation file of the test's own."""
     generation = str(tmp_path / "page-generation")
     return {"FLASKY_PAGE_CACHE": True, "FLASKY_PAGE_CACHE_GENERATION_FILE": generation, **app_config}
-
-
-@pytest.fixture(autouse=True)
-def _forget_request_state(app):
-    """Test requests share one application context: drop what a production request keeps on its own ``g`` (the
-    language chosen, the CSRF token rendered), so each request chooses them afresh."""
-
-    def forget(_error) -> None:
-        g.pop("_flask_babel", None)
-        g.pop(app.config["WTF_CSRF_FIELD_NAME"], None)
-
-    app.teardown_request(forget)
 
 
 @pytest.fixture

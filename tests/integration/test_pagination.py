@@ -9,6 +9,7 @@ from app.models import Post
 from app.pagination import PAGES_AHEAD, Cursor, Position, paginate
 from app.timestamps import utcnow
 from tests.factories import FollowFactory, PostFactory, UserFactory
+from tests.integration.links import link_labelled
 from tests.login import log_in_as
 
 PER_PAGE = 2
@@ -153,7 +154,7 @@ def test_cursors_read_back_what_they_write_and_nothing_else():
 def test_home_page_next_link_leads_to_the_page_its_number_shows(client, db, tiny_pages):
     posts = newest_first(posts_at(list(range(PER_PAGE * 6))))
     first = client.get("/").text
-    next_link = first.split('aria-label="Next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    next_link = link_labelled(first, "Next")
     assert "after=" in next_link
     page = client.get(next_link).text
     positions = [page.index(f'href="/post/{post.id}"') for post in posts[PER_PAGE : 2 * PER_PAGE]]

@@ -1,5 +1,8 @@
 """The task queue: jobs go to Redis, a real RQ worker runs them, and a failing job ends in the failed registry."""
 
+import threading
+import time
+
 from flask import Flask
 from rq import Retry, SimpleWorker
 from rq.job import JobStatus
@@ -125,6 +128,26 @@ def test_flask_worker_delivers_queued_mail_and_stops_when_empty_in_burst_mode(ap
     assert result.exit_code == 0, result.output
     assert smtp_server.latest_to("susan@example.com")["Subject"] == "[Flasky] Hello"
     assert task_queue.count == 0
+
+
+def test_the_worker_forks_a_work_horse_only_once_a_drain_has_let_go(task_queue):
+    job = task_queue.enqueue(time.time)
+    draining, released = threading.Event(), []
+
+    def drain_for_half_a_second() -> None:
+        with tasks.FORK_LOCK:
+            draining.set()
+            time.sleep(0.5)
+            released.append(time.time())
+
+    drain = threading.Thread(target=drain_for_half_a_second)
+    drain.start()
+    draining.wait(5)
+    tasks.OutboxSafeWorker([task_queue], connection=task_queue.connection).work(burst=True)
+    drain.join()
+
+    assert job.get_status(refresh=True) == JobStatus.FINISHED
+    assert job.return_value() >= released[0]
 
 
 def test_flask_worker_needs_redis(runner):

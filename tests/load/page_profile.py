@@ -3,9 +3,10 @@
 ``python -m tests.load.page_profile`` builds a SQLite data set in a temporary folder (1,000 users, 10,000 posts,
 20 follows each, 30,000 comments, as issue 16 measured), then serves it with the production configuration in this
 process, without a server or a network in the way, and prints the CPU milliseconds per request and the p50 of wall
-time of the anonymous home page, profile and post page, with the page cache off and on, and of the signed-in home
-page.
-``--profile`` prints pyinstrument's call tree of the home page and a profile, the cache off. It asserts nothing.
+time of the anonymous home page, profile and post page, with the page cache off and on, and of the signed-in pages:
+the demo reader's home page, its Followed feed and the API post list with a token, each request loading its session
+afresh as in a server.
+``--profile`` prints pyinstrument's call tree of each of them but the post page, the cache off. It asserts nothing.
 """
 
 import argparse
@@ -13,17 +14,22 @@ import os
 import statistics
 import tempfile
 import time
+from base64 import b64encode
 from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
 from app.fake import generate
-from app.models import Comment, Post, User
+from app.models import Comment, Post, SessionKind, User
+from app.services import sessions
 from tests.login import log_in_as
+
+READER = "demo@example.com"
 
 
 def build(url: str, users: int, posts: int) -> None:
@@ -47,14 +53,37 @@ def settings(url: str, page_cache: bool) -> dict:
     }
 
 
-def pages(app: Flask) -> dict[str, str]:
-    """The anonymous pages: home, the busiest author's profile, the most commented post."""
+def anonymous_pages(app: Flask) -> dict[str, tuple[FlaskClient, str]]:
+    """The anonymous pages: home, the busiest author's profile, the most commented post, one client for all."""
     with app.app_context():
         author = db.session.scalar(
             select(User.username).join(Post, Post.author_id == User.id).group_by(User.id).order_by(func.count().desc())
         )
         post_id = db.session.scalar(select(Comment.post_id).group_by(Comment.post_id).order_by(func.count().desc()))
-    return {"home": "/", "profile": f"/user/{author}", "post": f"/post/{post_id}"}
+    client = app.test_client()
+    paths = {"home": "/", "profile": f"/user/{author}", "post": f"/post/{post_id}"}
+    return {f"{name}, anonymous": (client, path) for name, path in paths.items()}
+
+
+def signed_in_pages(app: Flask) -> dict[str, tuple[FlaskClient, str]]:
+    """The demo reader's home page and Followed feed (a web session), and the API post list (a token).
+
+    The requests run outside this app context, as each request of a server runs in its own: one that shared it
+    would find the user signed in already and never time the session's lookup.
+    """
+    with app.app_context():
+        reader = db.session.scalar(select(User).filter_by(email=READER))
+        home, followed, api = app.test_client(), app.test_client(), app.test_client()
+        log_in_as(home, reader)
+        log_in_as(followed, reader)
+        token = sessions.issue_token(reader, SessionKind.API)
+    followed.set_cookie("show_followed", "1")
+    api.environ_base["HTTP_AUTHORIZATION"] = "Basic " + b64encode(f"{token}:".encode()).decode()
+    return {
+        "home, signed in": (home, "/"),
+        "Followed, signed in": (followed, "/"),
+        "API posts, token": (api, "/api/v1/posts/"),
+    }
 
 
 def timed(get: Callable[[], object], requests: int) -> tuple[float, float]:
@@ -97,32 +126,24 @@ def main() -> None:
     print(f"{'page':<22} {'cache':<6} {'CPU ms':>8} {'p50 ms':>8}")
     for page_cache in (False, True):
         app = create_app("production", settings(url, page_cache))
-        with app.app_context():
-            client = app.test_client()
-            for name, path in pages(app).items():
-                cpu, median = timed(request(client, path), arguments.requests)
-                print(f"{name + ', anonymous':<22} {'on' if page_cache else 'off':<6} {cpu:8.2f} {median:8.2f}")
-            signed_in = app.test_client()
-            log_in_as(signed_in, db.session.scalar(select(User).filter_by(email="demo@example.com")))
-            cpu, median = timed(request(signed_in, "/"), arguments.requests)
-            print(f"{'home, signed in':<22} {'on' if page_cache else 'off':<6} {cpu:8.2f} {median:8.2f}")
+        for name, (client, path) in {**anonymous_pages(app), **signed_in_pages(app)}.items():
+            cpu, median = timed(request(client, path), arguments.requests)
+            print(f"{name:<22} {'on' if page_cache else 'off':<6} {cpu:8.2f} {median:8.2f}")
 
     if arguments.profile:
         from pyinstrument import Profiler
 
         app = create_app("production", settings(url, page_cache=False))
-        with app.app_context():
-            client = app.test_client()
-            for name, path in pages(app).items():
-                if name == "post":
-                    continue
-                request(client, path)()
-                profiler = Profiler(interval=0.0005)
-                with profiler:
-                    for _ in range(arguments.requests):
-                        request(client, path)()
-                print(f"\n=== {name} ({path}), {arguments.requests} requests ===")
-                print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False))
+        for name, (client, path) in {**anonymous_pages(app), **signed_in_pages(app)}.items():
+            if name == "post, anonymous":
+                continue
+            request(client, path)()
+            profiler = Profiler(interval=0.0005)
+            with profiler:
+                for _ in range(arguments.requests):
+                    request(client, path)()
+            print(f"\n=== {name} ({path}), {arguments.requests} requests ===")
+            print(profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False))
 
 
 if __name__ == "__main__":

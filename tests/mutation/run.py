@@ -263,7 +263,16 @@ def changed_modules(in_scope: list[str], base: str | None) -> tuple[list[str], s
     return [module for module in in_scope if module in changed], f"changes since {base}"
 
 
-def report(scores: list[ModuleScore], recorded: dict, elapsed: float, note: str) -> str:
+def recordable(scores: list[ModuleScore]) -> dict[str, float]:
+    """The scores of the modules whose every mutant was checked: a score over some of them would not reproduce."""
+    return {
+        s.module: s.score for s in scores if s.score is not None and all(m.status != "not checked" for m in s.mutants)
+    }
+
+
+def report(
+    scores: list[ModuleScore], recorded: dict, elapsed: float, note: str, phases: list[tuple[str, float]]
+) -> str:
     lines = [
         "# Mutation testing report",
         "",
@@ -289,6 +298,8 @@ def report(scores: list[ModuleScore], recorded: dict, elapsed: float, note: str)
     equivalents = [m for entry in scores for m in entry.mutants if m.equivalent is not None]
     lines += ["", f"## Equivalent mutants ({len(equivalents)}, from tests/mutation/equivalent.toml)", ""]
     lines += [f"- `{m.module}` {m.name}: {m.equivalent}" for m in equivalents] or ["None."]
+    lines += ["", "## Time", ""]
+    lines += [f"- {phase}: {seconds / 60:.1f} minutes" for phase, seconds in phases]
     return "\n".join(lines) + "\n"
 
 
@@ -320,11 +331,15 @@ def main(argv: list[str] | None = None) -> int:
     deadline = None if args.time_budget is None else start + args.time_budget
 
     mutants: list[Mutant] = []
+    # How long each part took, for the report: a module's tests decide how long its mutants take.
+    phases: list[tuple[str, float]] = []
     args.report.parent.mkdir(parents=True, exist_ok=True)
     constants = [c for c in load_toml("constants.toml").get("mutant", []) if c["file"] in modules]
     if constants:
         print(f"Hand-written mutants: {len(constants)}", flush=True)
+        started = time.monotonic()
         mutants += run_constants(constants, mapping, args.jobs, deadline)
+        phases.append((f"{len(constants)} hand-written mutants", time.monotonic() - started))
     # One mutmut run per set of tests, so that a module's mutants run only its own tests.
     groups: dict[tuple[str, ...], list[str]] = {}
     for module in modules:
@@ -339,18 +354,20 @@ def main(argv: list[str] | None = None) -> int:
                         mutants += [Mutant(module, f"{module}: mutmut", "not checked") for module in group]
                         continue
                     print(f"mutmut: {', '.join(group)} with {len(tests)} test files", flush=True)
+                    started = time.monotonic()
                     shutil.rmtree(copy / "mutants", ignore_errors=True)
                     if run_mutmut(copy, group, list(tests), args.jobs, deadline, log) is None:
                         print(f"mutmut failed on {', '.join(group)}; its output is in {log.name}", flush=True)
                         mutants += [Mutant(module, f"{module}: mutmut failed", "error") for module in group]
                         continue
                     mutants += mutmut_results(copy, group)
+                    phases.append((f"mutmut on {', '.join(group)}", time.monotonic() - started))
         finally:
             shutil.rmtree(copy.parent, ignore_errors=True)
     mark_equivalents(mutants)
 
     scores = [ModuleScore(module, [m for m in mutants if m.module == module]) for module in modules]
-    text = report(scores, recorded, time.monotonic() - start, note)
+    text = report(scores, recorded, time.monotonic() - start, note, phases)
     args.report.write_text(text, "utf-8")
     (args.report.parent / "scores.json").write_text(
         json.dumps({s.module: s.score for s in scores}, indent=2) + "\n", "utf-8"
@@ -358,7 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(f"Report: {args.report}")
     if args.record_scores:
-        recorded |= {s.module: s.score for s in scores if s.score is not None}
+        measured = recordable(scores)
+        recorded |= measured
+        if skipped := [s.module for s in scores if s.module not in measured]:
+            print(f"Not recorded (not every mutant checked): {', '.join(skipped)}")
         SCORES.write_text(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n", "utf-8")
     fallen = [s for s in scores if s.score is not None and s.best_possible < recorded.get(s.module, 0)]
     for entry in fallen:

@@ -2,10 +2,13 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from app.exceptions import Invalid, NotAllowed
 from app.extensions import db as _db
 from app.models import Follow, User
+from app.services import blocks, follows, notifications
 from app.timestamps import utcnow
 from tests.factories import FollowFactory, PostFactory, UserFactory
 
@@ -118,3 +121,26 @@ def test_follow_factory_follow_counts(db):
     follow = FollowFactory()
     assert follow.followed.follower_count == 1
     assert follow.follower.followed_count == 1
+
+
+def test_following_yourself_is_refused_saying_your_posts_are_on_your_timeline_anyway(db):
+    user = UserFactory()
+    with pytest.raises(Invalid) as refused:
+        follows.follow(user, user)
+    assert str(refused.value) == "You cannot follow yourself: your own posts are always on your timeline."
+    assert refused.value.errors == {"profile": ["is your own: you cannot follow yourself"]}
+
+
+def test_nobody_follows_someone_who_blocked_them(db):
+    follower, user = UserFactory(), UserFactory()
+    blocks.block(user, follower)
+    with pytest.raises(NotAllowed) as refused:
+        follows.follow(follower, user)
+    assert str(refused.value) == "You cannot follow this user."
+    assert not follower.is_following(user)
+
+
+def test_the_user_followed_is_notified_of_it(db):
+    follower, user = UserFactory(), UserFactory()
+    assert follows.follow(follower, user)
+    assert (notifications.unread_count(user), notifications.unread_count(follower)) == (1, 0)

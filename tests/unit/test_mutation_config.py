@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutation.run import changed_modules
+from tests.mutation.run import ModuleScore, Mutant, changed_modules, recordable
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 MUTATION = REPOSITORY / "tests" / "mutation"
@@ -36,3 +36,13 @@ def test_recorded_scores_are_of_modules_in_scope():
 
 def test_a_change_touching_no_module_in_scope_mutates_nothing():
     assert changed_modules(list(MODULES), "HEAD")[0] == []
+
+
+def test_only_the_scores_of_modules_checked_to_the_end_are_recorded():
+    finished = ModuleScore(
+        "app/tokens.py", [Mutant("app/tokens.py", "1", "killed"), Mutant("app/tokens.py", "2", "survived")]
+    )
+    cut_short = ModuleScore(
+        "app/passwords.py", [Mutant("app/passwords.py", "1", "killed"), Mutant("app/passwords.py", "2", "not checked")]
+    )
+    assert recordable([finished, cut_short]) == {"app/tokens.py": 50.0}

@@ -1,12 +1,14 @@
 """Two-step sign-in: set-up, codes with drift, replays refused, recovery codes used once, turning it off."""
 
+import base64
+import re
 from datetime import UTC, datetime
 
 import pyotp
 import pytest
 from sqlalchemy import select
 
-from app.exceptions import Conflict, Invalid, NotAuthenticated, ReauthenticationRequired
+from app.exceptions import Conflict, Invalid, NotAuthenticated, NotFound, ReauthenticationRequired
 from app.extensions import db as _db
 from app.models import RecoveryCode
 from app.services import sessions, two_factor
@@ -45,8 +47,10 @@ def test_setup_shows_the_secret_a_uri_for_the_app_and_a_local_svg_qr_code(user, 
     setup = two_factor.setup(user)
     assert len(setup.secret) == 32
     assert setup.uri == pyotp.TOTP(setup.secret).provisioning_uri(name="ann@example.com", issuer_name="Flasky Test")
-    assert setup.qr_svg.startswith("<svg")
-    assert "http" not in setup.qr_svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    qr_svg = setup.qr_svg("QR code for your app")
+    assert qr_svg.startswith("<svg")
+    assert "<title>QR code for your app</title>" in qr_svg
+    assert "http" not in qr_svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def test_setup_asked_again_shows_the_same_pending_secret(user):
@@ -73,8 +77,12 @@ def test_the_first_code_turns_it_on_with_ten_different_recovery_codes_stored_has
 
 
 def test_setup_when_it_is_on_is_refused(user, enrolled):
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         two_factor.setup(user)
+    assert (str(refused.value), refused.value.errors) == (
+        "Two-step sign-in is on already.",
+        {"two_factor": ["is on already"]},
+    )
 
 
 def test_a_current_code_signs_in_once(user, enrolled, clock):
@@ -167,3 +175,58 @@ def test_turning_it_off_needs_a_recent_sign_in_and_forgets_the_codes(user, enrol
     assert not two_factor.is_on(user)
     assert two_factor.recovery_codes_left(user) == 0
     assert two_factor.setup(user).secret != enrolled[0]
+
+
+@pytest.mark.parametrize("set_up", [False, True], ids=["never set up", "on already"])
+def test_a_first_code_without_a_pending_secret_asks_to_start_again(user, clock, set_up):
+    if set_up:
+        two_factor.turn_on(user, code_at(two_factor.setup(user).secret, clock))
+    with pytest.raises(NotFound) as refused:
+        two_factor.turn_on(user, "123456")
+    assert (str(refused.value), refused.value.errors) == (
+        "Start the set-up again: no secret awaits its first code.",
+        {"two_factor": ["not pending"]},
+    )
+
+
+def test_a_wrong_first_code_says_to_check_the_phones_clock(user, clock):
+    secret = two_factor.setup(user).secret
+    with pytest.raises(Invalid) as refused:
+        two_factor.turn_on(user, code_at(secret, clock, steps=3))
+    assert refused.value.errors == {
+        "code": ["is not the code your app shows now: check the phone's clock and try again"]
+    }
+
+
+@pytest.mark.parametrize(("code", "problem"), [(None, two_factor.CODE_NEEDED), ("000000", two_factor.CODE_REFUSED)])
+def test_a_password_sign_in_says_whether_the_code_is_missing_or_wrong(user, enrolled, code, problem):
+    with pytest.raises(NotAuthenticated) as refused:
+        two_factor.require_second_step(user, code)
+    assert refused.value.errors == {"code": [problem]}
+
+
+def test_recovery_codes_are_four_groups_of_four_base32_characters(user, enrolled):
+    _secret, codes = enrolled
+    assert all(re.fullmatch(r"[a-z2-7]{4}(-[a-z2-7]{4}){3}", code) for code in codes)
+
+
+def test_each_user_signs_in_with_their_own_codes_only(user, enrolled, clock):
+    secret, codes = enrolled
+    other = UserFactory(email="bob@example.com")
+    other_secret = two_factor.setup(other).secret
+    other_codes = two_factor.turn_on(other, code_at(other_secret, clock))
+    assert not two_factor.verify(other, codes[0])
+    assert not two_factor.verify(user, other_codes[0])
+    assert two_factor.verify(user, codes[0])
+    clock.advance(seconds=STEP)
+    assert two_factor.verify(user, code_at(secret, clock))
+    assert two_factor.verify(other, code_at(other_secret, clock))
+    assert two_factor.recovery_codes_left(other) == 10
+
+
+def test_a_recovery_code_shows_each_of_its_random_characters_once_in_groups_of_four():
+    assert two_factor.format_code(base64.b32decode("ABCDEFGHIJKLMNOP")) == "abcd-efgh-ijkl-mnop"
+
+
+def test_a_password_alone_does_not_sign_in_a_user_who_has_it_on(user, enrolled):
+    assert not two_factor.password_suffices(user)

@@ -1,28 +1,31 @@
-"""Downloading my data with Redis: the export is a job on the task queue that a real RQ worker runs, retried when an
-attempt fails or its worker dies mid-way, and marked failed once no attempt is left."""
+"""Downloading my data with Redis: the export goes through the outbox to a job on the task queue that a real RQ worker
+runs, retried by the outbox when an attempt fails or its worker dies mid-way, and marked failed once no attempt is
+left."""
 
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from textwrap import dedent
 
 import pytest
 from rq.job import JobStatus
-from rq.registry import FailedJobRegistry, StartedJobRegistry
 
+from app import outbox
 from app.extensions import db
-from app.models import DataExport
+from app.models import DataExport, OutboxMessage
 from app.models.export import DONE, FAILED, PENDING, RUNNING
+from app.models.outbox import PENDING as WAITING
 from app.services import export
-from app.tasks import RETRY
+from app.timestamps import utcnow
 from tests.appserver import ROOT
 from tests.factories import PostFactory, UserFactory
 from tests.integration.api.conftest import token_auth
 from tests.integration.empty_databases import postgres_server_url
 from tests.login import log_in_as
-from tests.taskqueue import bring_back_retries, work_off
+from tests.taskqueue import work_off
 
 # A worker in another process, stopped for good in the middle of the export: after its first progress report.
 STALLING_WORKER = dedent(
@@ -66,6 +69,18 @@ def status_of(user) -> str | None:
     return None if row is None else row.status
 
 
+def outbox_rows() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(db.select(OutboxMessage)))
+
+
+def make_due(seconds_ago: float = 1) -> None:
+    """Move every outbox row's next attempt and claim back in time, as the clock would after the delay or lease."""
+    earlier = utcnow() - timedelta(seconds=seconds_ago)
+    db.session.execute(db.update(OutboxMessage).values(next_attempt_at=earlier, claimed_at=earlier))
+    db.session.commit()
+
+
 def wait_for(condition, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -93,13 +108,14 @@ def test_a_second_request_while_the_job_waits_queues_nothing_more(client, member
     assert db.session.scalar(db.select(db.func.count()).select_from(DataExport)) == 1
 
 
-def test_the_job_is_retried_with_backoff(client, member, task_queue):
+def test_the_job_is_the_outbox_delivery_of_the_export_with_its_time_limit(client, member, task_queue):
     client.post("/account/export")
 
     (job,) = task_queue.get_jobs()
-    assert job.func_name == "app.services.export.run_export"
-    assert job.retries_left == RETRY.max
-    assert job.retry_intervals == RETRY.intervals
+    (row,) = outbox_rows()
+    assert job.func_name == "app.outbox.deliver_job"
+    assert job.args == (row.id, row.claim)
+    assert (row.task, row.payload) == (export.EXPORT_TASK, {"export_id": db.session.scalar(db.select(DataExport.id))})
     assert job.timeout == export.JOB_TIMEOUT
 
 
@@ -119,25 +135,30 @@ def test_an_attempt_that_fails_is_retried_and_the_export_completes(client, membe
     work_off(task_queue)
     assert status_of(member) == RUNNING
     assert client.get("/account/export/status").json["status"] == "running"
-    assert bring_back_retries(task_queue) == 1
+    (waiting,) = outbox_rows()
+    assert (waiting.status, waiting.attempts) == (WAITING, 1)
+    make_due()
+    assert outbox.drain() == 1
     work_off(task_queue)
 
     assert len(attempts) == 2
     assert status_of(member) == DONE
+    assert outbox_rows() == []
 
 
-def test_an_export_that_fails_every_attempt_says_so(client, member, task_queue, monkeypatch):
+def test_an_export_that_fails_every_attempt_says_so(app, client, member, task_queue, monkeypatch):
     monkeypatch.setattr(export, "profile", lambda _user_id: 1 / 0)
     client.post("/account/export")
-    (job,) = task_queue.get_jobs()
 
     work_off(task_queue)
-    while bring_back_retries(task_queue):
+    for _retry in app.config["FLASKY_OUTBOX_RETRY_DELAYS"]:
         assert status_of(member) != FAILED
+        make_due()
+        assert outbox.drain() == 1
         work_off(task_queue)
 
     assert status_of(member) == FAILED
-    assert job.id in FailedJobRegistry(queue=task_queue).get_job_ids()
+    assert outbox_rows() == []
     assert "The export failed." in client.get("/account/export").get_data(as_text=True)
 
 
@@ -155,10 +176,10 @@ def test_an_export_survives_its_worker_dying_mid_way(client, member, task_queue,
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
 
-    # The next worker's maintenance finds the job abandoned once its time is up, and retries it.
-    StartedJobRegistry(queue=task_queue).cleanup(timestamp=time.time() + export.JOB_TIMEOUT + 3600)
-    assert bring_back_retries(task_queue) == 1
+    # Once the claim's lease has run out, a drain takes the export up again.
+    make_due(app.config["FLASKY_OUTBOX_LEASE"] + 1)
+    assert outbox.drain() == 1
     work_off(task_queue)
 
     assert status_of(member) == DONE
-    assert job.get_status(refresh=True) == JobStatus.FINISHED
+    assert outbox_rows() == []

@@ -44,7 +44,7 @@ def test_writing_to_yourself_is_refused(db, actions):
 
     if actions.interface == "web":
         assert response.status_code == 200
-        assert "Recipient is you." in response.get_data(as_text=True)
+        assert "You cannot send yourself a message." in response.get_data(as_text=True)
     else:
         assert response.status_code == 422
         assert response.json["errors"] == {"recipient": ["is you"]}
