@@ -34,8 +34,10 @@ class SearchQuerySchema(PageQuerySchema):
     tag="search",
     response=PostPageSchema,
     query=SearchQuerySchema,
-    description=f"{SYNTAX}\n\nA query with nothing to search for (empty, too long, only common words such as "
-    "`the`, only punctuation or only `-word`) gets 422, with the reason in `errors.q`.",
+    description=f"{SYNTAX}\n\nOnly the newest matches are ranked, 1,000 unless the server's `FLASKY_SEARCH_RANKED` "
+    "says otherwise: `count` is at most that many, and the pages list the best of them; add words to reach older "
+    "posts.\n\nA query with nothing to search for (empty, too long, only common words such as `the`, only "
+    "punctuation or only `-word`) gets 422, with the reason in `errors.q`.",
 )
 def search_posts(args: dict[str, Any]) -> dict[str, Any]:
     pagination = search.search_posts(args["q"], args["page"], page_size(args, "FLASKY_POSTS_PER_PAGE"))

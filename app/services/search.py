@@ -5,14 +5,17 @@ disabled comment can neither match nor show. People are found by the words of th
 word typed may be the start of one), never by email address.
 
 Each engine ranks and highlights with its own index (``app.models.search_index``): ``ts_rank`` and ``ts_headline``
-on PostgreSQL, ``bm25()``, ``highlight()`` and ``snippet()`` on SQLite. A page is one statement whatever its size:
-the matches ranked and counted in a subquery, then only the page's posts read with their authors, tags and
+on PostgreSQL, ``bm25()``, ``highlight()`` and ``snippet()`` on SQLite. Only the newest matches are ranked
+(``FLASKY_SEARCH_RANKED``, found through the index by id), so a common word costs no more than a rare one; the pages
+walk those, and the reader is told when older matches were left out. A page is one statement whatever its size: the
+candidates ranked and counted in a subquery, then only the page's posts read with their authors, tags and
 highlights, so the costly highlighting runs for the page's posts alone.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, Select, Subquery, case, column, func, literal_column, select, table
@@ -48,31 +51,38 @@ class SqliteIndex:
     fts = table(POSTS_FTS, column("rowid"))
     people_fts = table(USERS_FTS, column("rowid"))
 
-    def __init__(self, query: SearchQuery) -> None:
+    def __init__(self, query: SearchQuery, ranked: int) -> None:
         self.query = query
+        self.ranked = ranked
         self.expression = query.fts5()
 
     def matches(self) -> ColumnElement[bool]:
         return literal_column(POSTS_FTS).op("MATCH")(self.expression)
 
-    def page(self, limit: int, offset: int) -> Subquery:
-        """The page's ids, ranks and the number of matches, best first.
+    def newest(self) -> Select:
+        """The matches' rowids, newest first, read from the index alone."""
+        return select(self.fts.c.rowid).where(self.matches()).order_by(self.fts.c.rowid.desc())
 
+    def page(self, limit: int, offset: int) -> Subquery:
+        """The page's ids and ranks, best first, among the ``ranked`` newest matches, and the matches ``found``.
+
+        The candidates are the matches newer than the first one left out: FTS5 takes that bound on rowid into its
+        scan, so ``bm25()`` runs for them alone (``rowid IN (...)`` would run the MATCH again for each rowid).
         Ranking reads only the index; the posts' timestamps, which order equal ranks, are read only for the
-        candidates: the matches ranked at least as high as the last row of the page could be (``threshold``).
+        candidates ranked at least as high as the last row of the page could be (``threshold``).
         """
+        first_left_out = self.newest().limit(1).offset(self.ranked).scalar_subquery()
         rank = -func.bm25(literal_column(POSTS_FTS), TITLE_WEIGHT, BODY_WEIGHT)
         ranked = (
             select(self.fts.c.rowid.label("id"), rank.label("rank"))
-            .where(self.matches())
+            .where(self.matches(), self.fts.c.rowid > func.coalesce(first_left_out, 0))
             .cte("ranked")
             .prefix_with("MATERIALIZED")
         )
         best = select(ranked.c.rank).order_by(ranked.c.rank.desc()).limit(offset + limit).subquery()
         threshold = select(func.min(best.c.rank)).scalar_subquery()
-        total = select(func.count()).select_from(ranked).scalar_subquery()
         return (
-            select(ranked.c.id, ranked.c.rank, total.label("total"))
+            select(ranked.c.id, ranked.c.rank, self.count().scalar_subquery().label("found"))
             .join(Post, Post.id == ranked.c.id)
             .where(ranked.c.rank >= threshold)
             .order_by(ranked.c.rank.desc(), *newest_first(Post))
@@ -82,7 +92,8 @@ class SqliteIndex:
         )
 
     def count(self) -> Select:
-        return select(func.count()).select_from(self.fts).where(self.matches())
+        """The matches, counted up to one more than are ranked: enough to tell whether some were left out."""
+        return select(func.count()).select_from(self.newest().limit(self.ranked + 1).subquery())
 
     def title(self) -> ColumnElement[str]:
         return self.marked(func.highlight(literal_column(POSTS_FTS), 0, MARK_START, MARK_END))
@@ -106,8 +117,9 @@ class PostgresIndex:
     vector = literal_column(f"posts.{SEARCH_COLUMN}")
     marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 
-    def __init__(self, query: SearchQuery) -> None:
+    def __init__(self, query: SearchQuery, ranked: int) -> None:
         self.query = query
+        self.ranked = ranked
         self.websearch = query.websearch()
 
     def tsquery(self) -> ColumnElement[Any]:
@@ -116,15 +128,33 @@ class PostgresIndex:
     def matches(self) -> ColumnElement[bool]:
         return self.vector.op("@@")(self.tsquery())
 
-    def page(self, limit: int, offset: int) -> Subquery:
-        """The page's ids, ranks and the number of matches, best first, in one pass over the matching rows.
+    def newest(self) -> Select:
+        """The matches' ids, newest first."""
+        return select(Post.id).where(self.matches()).order_by(Post.id.desc())
 
-        ``OFFSET 0`` keeps the rank computed below the window that counts, so the window holds no tsvectors.
+    def page(self, limit: int, offset: int) -> Subquery:
+        """The page's ids and ranks, best first, among the ``ranked`` newest matches, and the matches ``found``.
+
+        One pass reads the newest matches with their tsvectors, one more than are ranked (it tells whether some
+        were left out); ``ts_rank`` runs over those rows alone, numbered newest first and counted.
         """
-        rank = func.ts_rank(self.vector, self.tsquery())
-        ranked = select(Post.id, Post.timestamp, rank.label("rank")).where(self.matches()).offset(0).subquery()
+        newest = (
+            select(Post.id, Post.timestamp, self.vector.label("vector"))
+            .where(self.matches())
+            .order_by(Post.id.desc())
+            .limit(self.ranked + 1)
+            .subquery()
+        )
+        ranked = select(
+            newest.c.id,
+            newest.c.timestamp,
+            func.ts_rank(newest.c.vector, self.tsquery()).label("rank"),
+            func.row_number().over(order_by=newest.c.id.desc()).label("newness"),
+            func.count().over().label("found"),
+        ).subquery()
         return (
-            select(ranked.c.id, ranked.c.rank, func.count().over().label("total"))
+            select(ranked.c.id, ranked.c.rank, ranked.c.found)
+            .where(ranked.c.newness <= self.ranked)
             .order_by(ranked.c.rank.desc(), *newest_first(ranked.c))
             .limit(limit)
             .offset(offset)
@@ -132,7 +162,8 @@ class PostgresIndex:
         )
 
     def count(self) -> Select:
-        return select(func.count()).select_from(Post).where(self.matches())
+        """The matches, counted up to one more than are ranked: enough to tell whether some were left out."""
+        return select(func.count()).select_from(self.newest().limit(self.ranked + 1).subquery())
 
     def title(self) -> ColumnElement[str]:
         return func.ts_headline("english", Post.title, self.tsquery(), f"HighlightAll=true, {self.marks}")
@@ -152,35 +183,39 @@ INDEXES: dict[str, type[FullTextIndex]] = {"sqlite": SqliteIndex, "postgresql": 
 
 
 class SearchPagination(Pagination):
-    """A page of ``PostMatch`` items, best match first and newest among equals, with the exact number of matches.
+    """A page of ``PostMatch`` items, best match first and newest among equals, among the newest matches.
 
-    The page's statement counts the matches too; only a page past the last needs a second statement to count them.
+    ``total`` counts the matches ranked, at most ``FLASKY_SEARCH_RANKED``; ``more`` says whether older ones were
+    left out. The page's statement counts the matches too; only a page past the last needs a second statement.
     """
 
-    _counted: int | None = None
+    _found: int | None = None
+    more: bool = False
 
     def _query_items(self) -> list[PostMatch]:
         index: FullTextIndex = self._query_args["index"]
         page = index.page(self.per_page, self._query_offset)
         statement = (
-            select(Post, index.title(), index.snippet(), page.c.total)
+            select(Post, index.title(), index.snippet(), page.c.found)
             .join(page, page.c.id == Post.id)
             .options(joinedload(Post.author), joinedload(Post.tag_links))
             .order_by(page.c.rank.desc(), *newest_first(Post))
         )
         rows = db.session.execute(statement).unique().all()
-        self._counted = rows[0].total if rows else None
-        return [PostMatch(post, highlighted(title), highlighted(snippet)) for post, title, snippet, _total in rows]
+        self._found = rows[0].found if rows else None
+        return [PostMatch(post, highlighted(title), highlighted(snippet)) for post, title, snippet, _found in rows]
 
     def _query_count(self) -> int:
-        if self._counted is not None:
-            return self._counted
-        return db.session.scalar(self._query_args["index"].count())
+        index: FullTextIndex = self._query_args["index"]
+        found = self._found if self._found is not None else db.session.scalar(index.count())
+        self.more = found > index.ranked
+        return min(found, index.ranked)
 
 
 def full_text_index(text: str) -> FullTextIndex:
     """The query ``text`` against this engine's index; ``Invalid`` with a message when it cannot be searched."""
-    return INDEXES[db.session.get_bind().dialect.name](parse(text))
+    ranked = current_app.config["FLASKY_SEARCH_RANKED"]
+    return INDEXES[db.session.get_bind().dialect.name](parse(text), ranked)
 
 
 def search_posts(text: str, page: int, per_page: int) -> SearchPagination:

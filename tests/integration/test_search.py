@@ -109,6 +109,58 @@ def test_equal_matches_are_newest_first(db):
     assert found("flask") == [newest.id, middle.id, oldest.id]
 
 
+def newest_three_of_four() -> list[Post]:
+    """Four posts about python, oldest first: the oldest the best match, then two equal mentions around a better one."""
+    post("Python, python and more python: python all day.", age=4)
+    mention = "I went to the park, then home, and wrote a little python."
+    return [post(mention, age=3), post("Python and python again.", age=2), post(mention, age=1)]
+
+
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=3)
+def test_only_the_newest_matches_are_ranked_best_first(db):
+    older_mention, about, newer_mention = newest_three_of_four()
+
+    assert found("python") == [about.id, newer_mention.id, older_mention.id]
+
+
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=3, FLASKY_POSTS_PER_PAGE=2)
+def test_pages_walk_the_newest_matches_only(client, db):
+    older_mention, about, newer_mention = newest_three_of_four()
+
+    pages = [listed(search_page(client, "python", page=number)) for number in (1, 2, 3)]
+
+    assert pages == [[about.id, newer_mention.id], [older_mention.id], []]
+
+
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=3)
+def test_the_page_says_when_older_matches_were_left_out(client, db):
+    newest_three_of_four()
+
+    page = search_page(client, "python")
+
+    assert re.search(r'<span class="search-count">3</span> posts found', page)
+    assert "Showing the best matches among the 3 newest; add words to find older posts." in page
+
+
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=3)
+def test_a_page_past_the_last_still_knows_older_matches_were_left_out(db):
+    newest_three_of_four()
+
+    pagination = search_posts("python", 5, 2)
+
+    assert (pagination.items, pagination.total, pagination.more) == ([], 3, True)
+
+
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=3)
+def test_as_many_matches_as_are_ranked_leave_nothing_out(client, db):
+    post("Python."), post("Python."), post("Python.")
+
+    page = search_page(client, "python")
+
+    assert len(listed(page)) == 3
+    assert "search-bound" not in page
+
+
 def test_the_index_follows_edits_and_deletes(db):
     author = UserFactory()
     edited = post("Written about flask.", author=author)

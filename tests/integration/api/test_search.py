@@ -42,6 +42,17 @@ def test_pages_link_to_each_other_keeping_the_query(client, headers):
     assert sorted(urls(first) + urls(second)) == sorted(f"/api/v1/posts/{post.id}" for post in posts)
 
 
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=2)
+def test_only_the_newest_matches_are_listed_and_counted(client, headers):
+    PostFactory(body="Flask.")
+    newest = [PostFactory(body="Flask."), PostFactory(body="Flask.")]
+
+    response = client.get("/api/v1/search/posts?q=flask", headers=headers)
+
+    assert sorted(urls(response)) == sorted(f"/api/v1/posts/{post.id}" for post in newest)
+    assert response.json["count"] == 2
+
+
 def test_the_syntax_is_the_search_pages(client, headers):
     cats = PostFactory(body="The sad cat sat.")
     PostFactory(body="The cat was sad, the dog too.")
