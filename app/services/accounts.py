@@ -180,11 +180,10 @@ def update_account(actor: Actor, user: User, changes: Mapping[str, Any]) -> User
     def write(_attempt: int) -> User:
         refuse_taken(email=values.get("email"), username=values.get("username"), other_than=user)
         for name, value in values.items():
-            if name == "password":
-                user.password = value
-            elif name == "role_id":
+            if name == "role_id":
                 user.role = db.session.get(Role, value)
             else:
+                # ``password`` too: its property hashes it.
                 setattr(user, name, value)
         if ends_other_sessions:
             sessions.end_other_sessions(user)
