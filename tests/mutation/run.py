@@ -15,6 +15,7 @@ score in ``scores.json``. ``--record-scores`` writes the scores of a full run th
 import argparse
 import ast
 import concurrent.futures
+import fcntl
 import json
 import os
 import re
@@ -270,6 +271,19 @@ def recordable(scores: list[ModuleScore]) -> dict[str, float]:
     }
 
 
+def record_scores(measured: dict[str, float], path: Path = SCORES) -> dict[str, float]:
+    """Merge ``measured`` into the scores ``path`` holds and return them all, re-read under an exclusive lock on the
+    file: a run that recorded while this one ran keeps its scores, and two runs recording at once take turns."""
+    with open(path, "a+", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+        file.seek(0)
+        text = file.read()
+        recorded = (json.loads(text) if text.strip() else {}) | measured
+        file.truncate(0)
+        file.write(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n")
+        return recorded
+
+
 def report(
     scores: list[ModuleScore], recorded: dict, elapsed: float, note: str, phases: list[tuple[str, float]]
 ) -> str:
@@ -376,10 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Report: {args.report}")
     if args.record_scores:
         measured = recordable(scores)
-        recorded |= measured
+        recorded = record_scores(measured)
         if skipped := [s.module for s in scores if s.module not in measured]:
             print(f"Not recorded (not every mutant checked): {', '.join(skipped)}")
-        SCORES.write_text(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n", "utf-8")
     fallen = [s for s in scores if s.score is not None and s.best_possible < recorded.get(s.module, 0)]
     for entry in fallen:
         print(f"FAILED: {entry.module} scores {entry.score:.1f}%, below its recorded {recorded[entry.module]:.1f}%")

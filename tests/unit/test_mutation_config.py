@@ -1,12 +1,14 @@
 """The mutation runner's reviewed lists (tests/mutation/) still match the code they name."""
 
+import fcntl
 import json
+import threading
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.mutation.run import ModuleScore, Mutant, changed_modules, recordable
+from tests.mutation.run import ModuleScore, Mutant, changed_modules, record_scores, recordable
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 MUTATION = REPOSITORY / "tests" / "mutation"
@@ -46,3 +48,18 @@ def test_only_the_scores_of_modules_checked_to_the_end_are_recorded():
         "app/passwords.py", [Mutant("app/passwords.py", "1", "killed"), Mutant("app/passwords.py", "2", "not checked")]
     )
     assert recordable([finished, cut_short]) == {"app/tokens.py": 50.0}
+
+
+def test_a_run_recording_while_another_records_keeps_the_other_runs_scores(tmp_path: Path) -> None:
+    scores = tmp_path / "scores.json"
+    scores.write_text(json.dumps({"app/tokens.py": 100.0}))
+    with open(scores, "r+") as other_run:
+        fcntl.flock(other_run, fcntl.LOCK_EX)
+        recording = threading.Thread(target=record_scores, args=({"app/passwords.py": 90.0}, scores))
+        recording.start()
+        recording.join(0.5)
+        assert recording.is_alive(), "recorded without waiting for the other run"
+        # The other run, which read the file before this one wrote, records its module now.
+        other_run.write(json.dumps({"app/tokens.py": 100.0, "app/markdown.py": 95.0}))
+    recording.join()
+    assert json.loads(scores.read_text()) == {"app/markdown.py": 95.0, "app/passwords.py": 90.0, "app/tokens.py": 100.0}
