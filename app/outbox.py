@@ -288,8 +288,7 @@ def drain(limit: int = DRAIN_BATCH) -> int:
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-    claims: list[tuple[int, str]] = []
-    task_of: dict[int, str] = {}
+    claims: list[tuple[int, str, str]] = []
     for message_id, old_claim, task in rows:
         claim = new_claim()
         # Another drain may have claimed it since: only the one whose UPDATE still finds the old claim wins.
@@ -299,19 +298,18 @@ def drain(limit: int = DRAIN_BATCH) -> int:
             .values(status=SENDING, claim=claim, claimed_at=now)
         )
         if result.rowcount == 1:
-            claims.append((message_id, claim))
-            task_of[message_id] = task
+            claims.append((message_id, claim, task))
     db.session.commit()
     if not current_app.config["REDIS_URL"]:
-        for message_id, claim in claims:
+        for message_id, claim, _task in claims:
             deliver(message_id, claim)
         return len(claims)
-    for position, (message_id, claim) in enumerate(claims):
+    for position, (message_id, claim, task) in enumerate(claims):
         try:
-            queue_delivery(task_of[message_id], message_id, claim)
+            queue_delivery(task, message_id, claim)
         except RedisError as error:
             REDIS.failed(error)
-            release(claims[position:])
+            release((left_id, left_claim) for left_id, left_claim, _task in claims[position:])
             return position
     if claims:
         REDIS.answered()

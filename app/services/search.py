@@ -12,6 +12,7 @@ candidates ranked and counted in a subquery, then only the page's posts read wit
 highlights, so the costly highlighting runs for the page's posts alone.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,15 +46,30 @@ class PostMatch:
     snippet: Markup
 
 
-class SqliteIndex:
+class NewestMatches(ABC):
+    """What both engines' indexes share: the query, and how many of its newest matches are ranked."""
+
+    def __init__(self, query: SearchQuery, ranked: int) -> None:
+        self.query = query
+        self.ranked = ranked
+
+    @abstractmethod
+    def newest(self) -> Select:
+        """The matches' ids, newest first."""
+
+    def count(self) -> Select:
+        """The matches, counted up to one more than are ranked: enough to tell whether some were left out."""
+        return select(func.count()).select_from(self.newest().limit(self.ranked + 1).subquery())
+
+
+class SqliteIndex(NewestMatches):
     """The query in FTS5 on ``posts_fts``: ``bm25()`` ranks, ``highlight()`` and ``snippet()`` mark the words."""
 
     fts = table(POSTS_FTS, column("rowid"))
     people_fts = table(USERS_FTS, column("rowid"))
 
     def __init__(self, query: SearchQuery, ranked: int) -> None:
-        self.query = query
-        self.ranked = ranked
+        super().__init__(query, ranked)
         self.expression = query.fts5()
 
     def matches(self) -> ColumnElement[bool]:
@@ -91,10 +107,6 @@ class SqliteIndex:
             .subquery()
         )
 
-    def count(self) -> Select:
-        """The matches, counted up to one more than are ranked: enough to tell whether some were left out."""
-        return select(func.count()).select_from(self.newest().limit(self.ranked + 1).subquery())
-
     def title(self) -> ColumnElement[str]:
         return self.marked(func.highlight(literal_column(POSTS_FTS), 0, MARK_START, MARK_END))
 
@@ -111,15 +123,14 @@ class SqliteIndex:
         return select(User).join(self.people_fts, self.people_fts.c.rowid == User.id).where(matches)
 
 
-class PostgresIndex:
+class PostgresIndex(NewestMatches):
     """The query as a ``tsquery`` against ``posts.search_vector``: ``ts_rank`` ranks, ``ts_headline`` marks."""
 
     vector = literal_column(f"posts.{SEARCH_COLUMN}")
     marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
 
     def __init__(self, query: SearchQuery, ranked: int) -> None:
-        self.query = query
-        self.ranked = ranked
+        super().__init__(query, ranked)
         self.websearch = query.websearch()
 
     def tsquery(self) -> ColumnElement[Any]:
@@ -160,10 +171,6 @@ class PostgresIndex:
             .offset(offset)
             .subquery()
         )
-
-    def count(self) -> Select:
-        """The matches, counted up to one more than are ranked: enough to tell whether some were left out."""
-        return select(func.count()).select_from(self.newest().limit(self.ranked + 1).subquery())
 
     def title(self) -> ColumnElement[str]:
         return func.ts_headline("english", Post.title, self.tsquery(), f"HighlightAll=true, {self.marks}")
