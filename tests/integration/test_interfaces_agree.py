@@ -347,3 +347,22 @@ def test_a_comment_is_deleted_by_a_moderator_but_not_by_another_user(client, wor
     assert client.delete(url, headers=token_auth(world.actors["moderator"])).status_code == 204
     _db.session.expire_all()
     assert _db.session.get(Comment, comment.id) is None
+
+
+@pytest.mark.parametrize("interface", INTERFACES)
+def test_every_interface_lists_the_same_posts_of_an_author(client, world, interface):
+    """An author's posts (``User.authored_posts``): all of them, and nobody else's, whoever asks."""
+    author = world.actors["author"]
+    written = [world.post, *(PostFactory(author=author) for _ in range(2))]
+    others = [world.demoted_post, PostFactory(author=world.target)]
+    if interface == "web":
+        page = client.get(f"/user/{author.username}").get_data(as_text=True)
+        assert all(post.body in page for post in written)
+        assert not any(post.body in page for post in others)
+    elif interface == "api":
+        response = client.get(f"/api/v1/users/{author.id}/posts/", headers=basic_auth(world.actors["other"]))
+        assert {post["body"] for post in response.json["posts"]} == {post.body for post in written}
+    else:
+        # Conduit's lists leave the body out: an article is its slug there.
+        articles = client.get(f"/api/articles?author={author.username}").json["articles"]
+        assert {article["slug"] for article in articles} == {post.slug for post in written}
