@@ -9,8 +9,9 @@ administrator (``flask mail failed``, ``flask mail retry``); a task that records
 ``will_retry`` and, on its last attempt, ends without raising. When Redis cannot take the job, the row waits.
 
 ``drain`` picks up what waits: the next request runs it, on a thread, once every ``FLASKY_OUTBOX_DRAIN_INTERVAL``
-seconds, and so does ``flask worker``. A claim lasts ``FLASKY_OUTBOX_LEASE`` seconds, so a message whose job was lost
-(Redis restarted empty) or whose process died is taken up again after it: delivered at least once, never dropped.
+seconds, and so does ``flask worker``. A claim lasts ``FLASKY_OUTBOX_LEASE`` seconds, or its task's time limit when
+longer, so a message whose job was lost (Redis restarted empty) or whose process died is taken up again after it:
+delivered at least once, never dropped.
 """
 
 import logging
@@ -270,12 +271,25 @@ def record_failure(message_id: int, claim: str, summary: str, attempts: int, err
     db.session.commit()
 
 
+def lease_ran_out(now) -> ColumnElement[bool]:
+    """Claimed longer ago than its lease, so its deliverer is gone: ``FLASKY_OUTBOX_LEASE``, or the task's own time
+    limit where that is longer (an export still running within its limit is not taken up a second time)."""
+    lease = current_app.config["FLASKY_OUTBOX_LEASE"]
+    longer = {name: task.job_timeout for name, task in TASKS.items() if (task.job_timeout or 0) > lease}
+    return or_(
+        and_(OutboxMessage.task.not_in(longer), OutboxMessage.claimed_at < now - timedelta(seconds=lease)),
+        *(
+            and_(OutboxMessage.task == name, OutboxMessage.claimed_at < now - timedelta(seconds=seconds))
+            for name, seconds in longer.items()
+        ),
+    )
+
+
 def due(now) -> ColumnElement[bool]:
-    """Waiting with its next attempt due, or claimed longer ago than the lease (its deliverer is gone)."""
-    lease_start = now - timedelta(seconds=current_app.config["FLASKY_OUTBOX_LEASE"])
+    """Waiting with its next attempt due, or claimed longer ago than its lease (its deliverer is gone)."""
     return or_(
         and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < lease_start),
+        and_(OutboxMessage.status == SENDING, lease_ran_out(now)),
     )
 
 

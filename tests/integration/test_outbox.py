@@ -12,6 +12,7 @@ from app.email import send_email
 from app.extensions import db as _db
 from app.models import OutboxMessage
 from app.models.outbox import FAILED, PENDING, SENDING
+from app.services.export import EXPORT_TASK, JOB_TIMEOUT
 from app.timestamps import utcnow
 from tests.factories import UserFactory
 from tests.mailserver import finish_deliveries, free_port, use_mail_server
@@ -138,6 +139,37 @@ def test_a_claim_still_held_is_left_alone(app, db):
 
     assert outbox.drain() == 0
     assert rows()[0].claim == "busy"
+
+
+def claimed_export(seconds_ago: float) -> None:
+    """An export's message claimed ``seconds_ago``, as a worker that took it up then holds it."""
+    _db.session.add(
+        OutboxMessage(
+            task=EXPORT_TASK,
+            payload={"export_id": 1},
+            summary="export 1",
+            status=SENDING,
+            claim="a worker writing the archive",
+            claimed_at=utcnow() - timedelta(seconds=seconds_ago),
+        )
+    )
+    _db.session.commit()
+
+
+@pytest.mark.app_config(FLASKY_OUTBOX_LEASE=300)
+def test_an_export_still_within_its_time_limit_is_not_taken_up_a_second_time(app, db):
+    claimed_export(seconds_ago=JOB_TIMEOUT - 10)
+
+    assert outbox.drain() == 0
+    assert rows()[0].claim == "a worker writing the archive"
+
+
+@pytest.mark.app_config(FLASKY_OUTBOX_LEASE=300)
+def test_an_export_claimed_longer_ago_than_its_time_limit_is_taken_up_again(app, db):
+    claimed_export(seconds_ago=JOB_TIMEOUT + 10)
+
+    assert outbox.drain() == 1
+    assert all(row.claim != "a worker writing the archive" for row in rows())
 
 
 @pytest.mark.app_config(FLASKY_OUTBOX_DRAIN_INTERVAL=0.01)

@@ -176,8 +176,9 @@ def test_an_export_survives_its_worker_dying_mid_way(client, member, task_queue,
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
 
-    # Once the claim's lease has run out, a drain takes the export up again.
-    make_due(app.config["FLASKY_OUTBOX_LEASE"] + 1)
+    # Once the claim's lease has run out (an export's is its job's time limit, longer than FLASKY_OUTBOX_LEASE), a
+    # drain takes the export up again.
+    make_due(max(app.config["FLASKY_OUTBOX_LEASE"], export.JOB_TIMEOUT) + 1)
     assert outbox.drain() == 1
     work_off(task_queue)
 
