@@ -124,13 +124,14 @@ class UserSession(db.Model):
 
     @hybrid_method
     def is_open(self) -> bool:
-        """Neither revoked nor expired; in a query, ``UserSession.is_open()`` is the same condition in SQL."""
+        """Neither revoked nor expired; in a query, ``UserSession.is_open()`` is the same condition in SQL, at the time
+        ``now`` names (a bind parameter for a statement built once; by default, the present)."""
         return self.revoked_at is None and self.expires_at > utcnow()
 
     @is_open.inplace.expression
     @classmethod
-    def _is_open_expression(cls) -> ColumnElement[bool]:
-        return and_(cls.revoked_at.is_(None), cls.expires_at > utcnow())
+    def _is_open_expression(cls, now: ColumnElement[datetime] | None = None) -> ColumnElement[bool]:
+        return and_(cls.revoked_at.is_(None), cls.expires_at > (utcnow() if now is None else now))
 
     def touch(self) -> bool:
         """Record that it was used; writes at most once a minute. Returns whether it wrote."""

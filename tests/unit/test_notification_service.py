@@ -10,6 +10,8 @@ from app.extensions import db as _db
 from app.models import Notification, Post, SessionKind, User, UserSession
 from app.models.notification import COMMENT, FOLLOW, MESSAGE
 from app.services import comments, follows, messages, notifications, sessions
+from app.timestamps import utcnow
+from tests.clock import SIGN_IN_MODULES, set_clock
 from tests.factories import PostFactory, UserFactory
 
 DAY = timedelta(days=1)
@@ -98,6 +100,18 @@ def test_an_open_web_session_gets_its_users_id_and_count(db, kind):
     follows.unfollow(cy, ann)
     messages.send_message(ann, bob, "To bob")
     assert notifications.unread_count_for_session(credential) == (ann.id, 1)
+
+
+def test_a_session_that_expires_between_two_polls_gets_no_count_at_the_second(db, monkeypatch):
+    """The poll's statement is built once; the time it checks the session's expiry against is each poll's own."""
+    ann = UserFactory()
+    credential = session_of(ann, SessionKind.WEB, timedelta(hours=1))
+    assert notifications.unread_count_for_session(credential) == (ann.id, 0)
+
+    later = utcnow() + timedelta(hours=2)
+    set_clock(monkeypatch, later, (notifications, *SIGN_IN_MODULES))
+
+    assert notifications.unread_count_for_session(credential) is None
 
 
 def test_the_count_needs_an_open_web_session_of_a_confirmed_user_with_its_secret(db):
