@@ -276,7 +276,7 @@ def generate(
             )
     _insert(Comment, comment_rows)
     db.session.commit()
-    analyze(model.__table__ for model in (User, Follow, Post, Comment))
+    analyze((model.__table__ for model in (User, Follow, Post, Comment)), vacuum=True)
     return FakeCounts(
         users=len(new_user_ids),
         posts=len(post_ids),

@@ -31,9 +31,10 @@ TAG_TOO_LONG = N_("tags must be at most %(maximum)d characters", maximum=TAG_LEN
 class Post(db.Model):
     __tablename__ = "posts"
     # Newest-first pages pick their ids on these indexes (index-only), then load just those rows: see app.pagination.
-    # (author_id, timestamp, id) also serves a profile's posts and the Followed feed's per-author newest posts.
+    # (author_id, timestamp, id) also serves a profile's posts and the Followed feed's per-author newest posts; the
+    # author in (timestamp, id, author_id) lets the Followed feed's newest-first walk keep its authors' posts unread.
     __table_args__ = (
-        Index("ix_posts_timestamp_id", "timestamp", "id"),
+        Index("ix_posts_timestamp_id_author_id", "timestamp", "id", "author_id"),
         Index("ix_posts_author_id_timestamp_id", "author_id", "timestamp", "id"),
     )
     # Two requests deleting one post at once both succeed: the one that finds the row gone has nothing to do.

@@ -248,6 +248,17 @@ def test_fake_leaves_the_planner_statistics_of_what_it_loaded(runner):
         assert planned_rows(model.__tablename__) == count(model), model
 
 
+@pytest.mark.postgres
+def test_fake_vacuums_what_it_loaded_so_index_only_scans_read_no_table_page(runner):
+    fake(runner, "--users", "7", "--posts", "30", "--comments", "45", "--seed", "13")
+    for model in (User, Follow, Post, Comment):
+        pages, visible = _db.session.execute(
+            text("SELECT relpages, relallvisible FROM pg_class WHERE relname = :table"), {"table": model.__tablename__}
+        ).one()
+        assert pages > 0, model
+        assert visible == pages, model
+
+
 def test_deploy_brings_the_planner_statistics_up_to_date(deploy):
     deploy()
     _db.session.execute(insert(User), [{"username": f"imported{n}"} for n in range(12)])

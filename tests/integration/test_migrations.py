@@ -180,7 +180,7 @@ def test_upgrade_builds_the_case_insensitive_user_indexes(migrating_app):
     assert user_indexes() == {"ix_users_username": False, "uq_users_email_lower": True, "uq_users_username_lower": True}
 
 
-@pytest.mark.parametrize("name", ["ix_posts_timestamp_id", "uq_users_email_lower", "uq_users_username_lower"])
+@pytest.mark.parametrize("name", ["ix_posts_timestamp_id_author_id", "uq_users_email_lower", "uq_users_username_lower"])
 def test_the_comparison_notices_a_schema_that_drifted(migrating_app, name):
     upgrade()
     with db.engine.begin() as connection:
