@@ -13,11 +13,13 @@ from .converters import IdConverter
 from .cors import init_cors
 from .database import init_database
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate, moment
+from .forms import init_forms
 from .i18n import compile_catalogues, init_i18n, select_locale
 from .json import JSONProvider
 from .metrics import init_metrics
 from .outbox import init_outbox
 from .page_cache import init_page_cache
+from .post_cards import init_post_cards
 from .profiling import init_profiling
 from .security import init_security
 from .tracing import init_tracing
@@ -66,6 +68,8 @@ def create_app(config_name: str = "default", overrides: Mapping[str, Any] | None
     init_profiling(app)
     init_outbox(app)
     init_page_cache(app)
+    init_post_cards(app)
+    init_forms(app)
 
     from .api import api as api_blueprint
     from .auth import auth as auth_blueprint

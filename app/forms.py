@@ -4,12 +4,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import Flask, current_app, flash, redirect, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import Field
 
@@ -20,6 +22,8 @@ from .lookups import user_named
 from .models import User
 from .validation import STORABLE_RULE, is_storable
 
+# Where an app keeps the fields of blank forms that render the same for every visitor: (class, name, language).
+KEPT_FIELDS = "flasky.kept_fields"
 SUBMIT_AGAIN = _l("This form had expired, so nothing was saved. Your text is still here: please submit it again.")
 
 
@@ -29,6 +33,10 @@ class FlaskyForm(FlaskForm):
     Views that keep a form's typed text when its token went stale (``csrf.exempt``) rely on the first check; on
     the others Flask-WTF has already checked the same token before the view ran.
     """
+
+    # True where a blank form's fields (labels, descriptions, no choices or defaults of anybody's) are the same for
+    # every visitor but its CSRF token: the home page's post form and the post page's comment form.
+    same_for_everyone = False
 
     def validate(self, extra_validators: Any = None) -> bool:
         if self.meta.csrf:
@@ -49,6 +57,33 @@ class FlaskyForm(FlaskForm):
     def expired(self) -> bool:
         """Whether the form was refused for its CSRF token: expired, or of a session replaced since."""
         return bool(self.meta.csrf and self.csrf_token.errors)
+
+
+def kept_field(form: FlaskForm, field: Field, caller: Callable[[], str]) -> Markup:
+    """``field`` as ``caller`` renders it, kept once per language while it is blank on a ``same_for_everyone`` form."""
+    blank = (
+        getattr(form, "same_for_everyone", False)
+        and field.type != "CSRFTokenField"
+        and not form.is_submitted()
+        and not field.raw_data
+        and (field.data is None or field.data is False or field.data == "")
+        and not field.errors
+    )
+    if not blank:
+        return caller()
+    kept: dict[tuple[type, str, str], str] = current_app.extensions[KEPT_FIELDS]
+    key = (type(form), field.name, str(get_locale()))
+    html = kept.get(key)
+    if html is None:
+        html = kept[key] = str(caller())
+    # Rendered by _forms.html, escaped there, and kept only here.
+    return Markup(html)  # noqa: S704
+
+
+def init_forms(app: Flask) -> None:
+    """Give templates ``kept_field``, keeping the fields it renders once for this app."""
+    app.extensions[KEPT_FIELDS] = {}
+    app.jinja_env.globals["kept_field"] = kept_field
 
 
 def field_message(field: Field, message: str) -> str:

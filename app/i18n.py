@@ -10,8 +10,11 @@ from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .exceptions import Message
 from .extensions import login_manager
@@ -74,6 +77,36 @@ def translated(message: str) -> str:
     return gettext(message) if message else message
 
 
+@pass_context
+def template_gettext(context: Context, string: str, **variables: object) -> str:
+    """Jinja's ``_`` and ``gettext`` (as its ``newstyle`` ones do) from the catalogue the render was given."""
+    return formatted(context, context["render_translations"].ugettext(string), variables)
+
+
+@pass_context
+def template_ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
+    """Jinja's ``ngettext`` (as its ``newstyle`` one does) from the catalogue the render was given."""
+    variables.setdefault("num", num)
+    return formatted(context, context["render_translations"].ungettext(singular, plural, num), variables)
+
+
+def formatted(context: Context, message: str, variables: dict[str, object]) -> str:
+    """The message with its values, escaped as the template escapes (as Jinja's own ``newstyle`` functions do)."""
+    if context.eval_ctx.autoescape:
+        message = Markup(message)  # noqa: S704 - the catalogue's own text, trusted as Jinja's i18n trusts it
+    return message % variables
+
+
+def render_translations() -> dict[str, object]:
+    """The catalogue of the language in force, looked up once per render: Flask-Babel's own template functions
+    look it up afresh for each of a page's messages (through its request context, three times each)."""
+    return {
+        "render_translations": get_translations(),
+        "gettext": template_gettext,
+        "ngettext": template_ngettext,
+    }
+
+
 def pybabel(*arguments: str) -> None:
     """Run a ``pybabel`` command (extract, init, update, compile) in this process, from the project directory."""
     previous = Path.cwd()
@@ -129,3 +162,4 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language, language_choices=language_choices, language_name=language_name
     )
+    app.context_processor(render_translations)

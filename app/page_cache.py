@@ -49,6 +49,8 @@ PAGE_MODELS = (User, Role, Post, PostTag, Tag, Favorite, Comment, Follow, Block)
 UNWATCHED_USER_COLUMNS = frozenset({"last_seen"})
 GENERATION_KEY = "page-generation"
 CHANGED = "page_cache_changed"
+# Where a request keeps the generation it read before its rows, when it reads it first thing (``g``).
+REQUEST_GENERATION = "page_generation"
 RETRY_SECONDS = 5.0
 
 
@@ -167,7 +169,8 @@ def cached_page(*arguments: str) -> Callable:
             if page_cache is None or not cacheable_request(arguments):
                 return view(**values)
             try:
-                generation = page_cache.call(page_cache.generation.read)
+                # Read already by this request's first function when its page shows post cards (app.post_cards).
+                generation = g.get(REQUEST_GENERATION) or page_cache.call(page_cache.generation.read)
                 key = page_key(generation)
                 page = page_cache.call(lambda: cache.get(key))
             except CacheUnavailable:

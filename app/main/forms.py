@@ -22,6 +22,7 @@ def blank_as_none(value: str | None) -> str | None:
 
 
 class PostForm(FlaskyForm):
+    same_for_everyone = True
     title = StringField(
         _l("Title"), filters=[blank_as_none], description=_l("Leave it blank to use the first line of the post.")
     )
@@ -43,6 +44,7 @@ class PostForm(FlaskyForm):
 
 
 class CommentForm(FlaskyForm):
+    same_for_everyone = True
     body = StringField(_l("Enter your comment"), validators=[DataRequired()])
     submit = SubmitField(_l("Submit"))
 

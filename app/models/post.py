@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from flask import url_for
 from sqlalchemy import ForeignKey, Index, Select, String, Text, bindparam, event, func, or_, select
 from sqlalchemy.orm import DynamicMapped, Mapped, Session, mapped_column, relationship
 
+from ..converters import url_for_id
 from ..exceptions import N_, ValidationError
 from ..extensions import db
 from ..markdown import render_markdown
@@ -91,13 +91,13 @@ class Post(db.Model):
     def to_json(self, comment_count: int | None = None) -> dict[str, Any]:
         """The API representation; pass ``comment_count`` when it was loaded with others, to save a query."""
         return {
-            "url": url_for("api.get_post", id=self.id),
+            "url": url_for_id("api.get_post", self.id),
             "title": self.title,
             "body": self.body,
             "body_html": self.body_html,
             "timestamp": isoformat_utc(self.timestamp),
-            "author_url": url_for("api.get_user", id=self.author_id),
-            "comments_url": url_for("api.get_post_comments", id=self.id),
+            "author_url": url_for_id("api.get_user", self.author_id),
+            "comments_url": url_for_id("api.get_post_comments", self.id),
             "comment_count": self.comments.count() if comment_count is None else comment_count,
         }
 

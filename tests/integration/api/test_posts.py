@@ -155,3 +155,13 @@ def test_an_edit_may_set_the_title(client, user, headers):
     response = client.put(f"/api/v1/posts/{post.id}", json={"title": "New", "body": "First line"}, headers=headers)
 
     assert response.json["title"] == "New"
+
+
+def test_post_links_follow_the_prefix_each_request_is_served_under(client, headers, user):
+    post = PostFactory(author=user)
+    for prefix in ("", "/flasky", ""):
+        response = client.get("/api/v1/posts/", headers=headers, base_url=f"http://localhost{prefix}")
+        (listed,) = response.get_json()["posts"]
+        assert listed["url"] == f"{prefix}/api/v1/posts/{post.id}"
+        assert listed["author_url"] == f"{prefix}/api/v1/users/{user.id}"
+        assert listed["comments_url"] == f"{prefix}/api/v1/posts/{post.id}/comments/"
