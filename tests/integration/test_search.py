@@ -123,6 +123,17 @@ def test_only_the_newest_matches_are_ranked_best_first(db):
     assert found("python") == [about.id, newer_mention.id, older_mention.id]
 
 
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=3)
+def test_the_newest_matches_are_ranked_when_the_newest_posts_do_not_match(db):
+    older_mention, about, newer_mention = newest_three_of_four()
+    post("Flask."), post("Flask."), post("Flask.")
+
+    pagination = search_posts("python", 1, 100)
+
+    assert [match.post.id for match in pagination.items] == [about.id, newer_mention.id, older_mention.id]
+    assert (pagination.total, pagination.more) == (3, True)
+
+
 @pytest.mark.app_config(FLASKY_SEARCH_RANKED=3, FLASKY_POSTS_PER_PAGE=2)
 def test_pages_walk_the_newest_matches_only(client, db):
     older_mention, about, newer_mention = newest_three_of_four()
