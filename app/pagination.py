@@ -1,12 +1,13 @@
 """Pages of long lists that cost the same on page 1 and page 2,000, and counts that never walk a whole table."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, and_, func, inspect, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Result, Select, and_, bindparam, func, inspect, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -81,6 +82,85 @@ def newest_first(model: Any) -> tuple[ColumnElement, ...]:
     return in_order(model)
 
 
+# Which end of a page a cursor fixes: its row before the page's first ("after"), after its last ("before"), or none.
+Seek = Literal["after", "before"] | None
+
+# How much of a list a count walks: all of it, from the ``:page_cursor`` row on, or from its start, ``:page_limit``
+# rows at most for the last two.
+Span = Literal["all", "from cursor", "from start"]
+
+
+@dataclass(frozen=True)
+class ListShape:
+    """What the statements of a list's pages are built from: its ``select(Model)``, its order and its rows' loader
+    options. Hashable, so that a list whose statement is built once (its values bind parameters) has its page and
+    count statements built once too: they take the page's values as the bind parameters ``:page_limit``,
+    ``:page_offset`` and ``:page_cursor_timestamp``, ``:page_cursor_id``."""
+
+    statement: Select
+    model: Any
+    key: InstrumentedAttribute
+    oldest_first: bool
+    # ``None``: the (timestamp, key) order, in which a page may be found by a cursor.
+    explicit_order: tuple[ColumnElement, ...] | None
+    options: tuple[ORMOption, ...]
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the list is in the (timestamp, key) order, its pages found by cursors too."""
+        return self.explicit_order is None
+
+    @property
+    def order_by(self) -> tuple[ColumnElement, ...]:
+        return self.explicit_order or in_order(self.model, oldest_first=self.oldest_first, key=self.key)
+
+    def ids(self) -> Select:
+        """The primary keys of the rows the list selects (a follow's is its two users' ids)."""
+        return self.statement.order_by(None).with_only_columns(*inspect(self.model).primary_key)
+
+    def beyond_cursor(self, *, forward: bool, inclusive: bool = False) -> ColumnElement[bool]:
+        """The rows after the ``:page_cursor`` row in the list's order (before it unless ``forward``), itself if
+        ``inclusive``."""
+        key = tuple_(self.model.timestamp, self.key)
+        boundary = tuple_(
+            bindparam("page_cursor_timestamp", type_=self.model.timestamp.type),
+            bindparam("page_cursor_id", type_=self.key.type),
+        )
+        if forward == self.oldest_first:
+            return key >= boundary if inclusive else key > boundary
+        return key <= boundary if inclusive else key < boundary
+
+    def page(self, seek: Seek) -> Select:
+        """The rows of the ``:page_limit`` ids past ``:page_offset`` of the list, or next to its cursor, with their
+        loader options, in the list's order: a deferred join."""
+        ids, order = self.ids(), self.order_by
+        if seek == "after":
+            ids = ids.where(self.beyond_cursor(forward=True))
+        elif seek == "before":
+            ids = ids.where(self.beyond_cursor(forward=False))
+            order = in_order(self.model, oldest_first=not self.oldest_first, key=self.key)
+        limit, offset = bindparam("page_limit", type_=Integer), bindparam("page_offset", type_=Integer)
+        page_ids = ids.order_by(*order).limit(limit).offset(offset).subquery()
+        on_page = and_(*(page_ids.c[column.name] == column for column in inspect(self.model).primary_key))
+        return select(self.model).join(page_ids, on_page).options(*self.options).order_by(*self.order_by)
+
+    def count(self, span: Span) -> Select:
+        """The number of the list's ids in ``span``, counted without loading a row."""
+        ids = self.ids()
+        if span == "from cursor":
+            ids = ids.where(self.beyond_cursor(forward=True, inclusive=True))
+        if span != "all":
+            ids = ids.limit(bindparam("page_limit", type_=Integer))
+        return select(func.count()).select_from(ids.subquery())
+
+
+@lru_cache(maxsize=256)
+def built_once(build: Callable[[ListShape, Any], Select], shape: ListShape, variant: Any) -> Select:
+    """``build(shape, variant)``, built (and its cache key computed) once per process for a list built once; bounded,
+    so that a statement passed as built once but built anew each time costs memory no longer than 256 builds."""
+    return build(shape, variant)
+
+
 class DeferredJoinPagination(Pagination):
     """A page loaded by a deferred join, found by its number or by a cursor, and counted as its list needs.
 
@@ -103,55 +183,44 @@ class DeferredJoinPagination(Pagination):
     _has_next: bool = False
     _has_prev: bool = False
 
-    def _ids(self) -> Select:
-        """The primary keys of the rows the list selects (a follow's is its two users' ids)."""
-        statement: Select = self._query_args["select"]
-        return statement.order_by(None).with_only_columns(*inspect(self._query_args["model"]).primary_key)
-
     def _cursor(self, row: Any) -> Cursor:
-        return Cursor.of(row, self._query_args["key"].key)
+        return Cursor.of(row, self._query_args["shape"].key.key)
 
-    def _key_beyond(self, cursor: Cursor, *, forward: bool, inclusive: bool = False) -> ColumnElement[bool]:
-        """The rows after ``cursor`` in the list's order (before it unless ``forward``), itself if ``inclusive``."""
-        model = self._query_args["model"]
-        key, boundary = tuple_(model.timestamp, self._query_args["key"]), tuple_(cursor.timestamp, cursor.id)
-        if forward == self._query_args["oldest_first"]:
-            return key >= boundary if inclusive else key > boundary
-        return key <= boundary if inclusive else key < boundary
+    def _run(self, build: Callable[[ListShape, Any], Select], variant: Any, **values: Any) -> Result:
+        """Run ``build(shape, variant)`` with the list's bind parameters and ``values``; built once when the list's
+        statement is."""
+        shape: ListShape = self._query_args["shape"]
+        params: Mapping[str, Any] | None = self._query_args["params"]
+        statement = build(shape, variant) if params is None else built_once(build, shape, variant)
+        return db.session.execute(statement, {**(params or {}), **values})
 
     def _query_items(self) -> list[Any]:
-        model, order_by = self._query_args["model"], self._query_args["order_by"]
-        position: Position = self._query_args["position"] if self._query_args["keyed"] else Position(self.page)
-        ids, order, offset = self._ids(), order_by, 0
-        if position.after is not None:
-            ids = ids.where(self._key_beyond(position.after, forward=True))
-        elif position.before is not None:
-            ids = ids.where(self._key_beyond(position.before, forward=False))
-            order = in_order(model, oldest_first=not self._query_args["oldest_first"], key=self._query_args["key"])
-        else:
-            offset = self._query_offset
-        page_ids = ids.order_by(*order).limit(self.per_page + 1).offset(offset).subquery()
-        on_page = and_(*(page_ids.c[column.name] == column for column in inspect(model).primary_key))
-        statement = select(model).join(page_ids, on_page).options(*self._query_args["options"]).order_by(*order_by)
-        rows = list(db.session.scalars(statement).unique())
+        keyed = self._query_args["shape"].keyed
+        position: Position = self._query_args["position"] if keyed else Position(self.page)
+        seek: Seek = "after" if position.after is not None else "before" if position.before is not None else None
+        cursor, offset = position.after or position.before, 0 if seek else self._query_offset
+        values = {"page_limit": self.per_page + 1, "page_offset": offset}
+        if cursor is not None:
+            values |= {"page_cursor_timestamp": cursor.timestamp, "page_cursor_id": cursor.id}
+        rows = list(self._run(ListShape.page, seek, **values).scalars().unique())
         overflow = len(rows) > self.per_page
-        if position.before is not None and position.after is None:
+        if seek == "before":
             self._has_prev, self._has_next = overflow, True
             return rows[1:] if overflow else rows
         self._has_prev, self._has_next = self.page > 1 or position.after is not None, overflow
         return rows[: self.per_page]
 
     def _query_count(self) -> int:
-        counting: Counting = self._query_args["counting"]
-        if counting == "exact" or not self._query_args["keyed"]:
-            return db.session.scalar(select(func.count()).select_from(self._ids().subquery()))
+        if self._query_args["counting"] == "exact" or not self._query_args["shape"].keyed:
+            return self._run(ListShape.count, "all").scalar_one()
         if self.items:
             start, ahead = self._query_offset, (1 + PAGES_AHEAD) * self.per_page + 1
-            ids = self._ids().where(self._key_beyond(self._cursor(self.items[0]), forward=True, inclusive=True))
+            first = self._cursor(self.items[0])
+            values = {"page_cursor_timestamp": first.timestamp, "page_cursor_id": first.id}
+            counted = self._run(ListShape.count, "from cursor", page_limit=ahead, **values).scalar_one()
         else:
             start, ahead = 0, (self.page + PAGES_AHEAD) * self.per_page + 1
-            ids = self._ids()
-        counted = db.session.scalar(select(func.count()).select_from(ids.limit(ahead).subquery()))
+            counted = self._run(ListShape.count, "from start", page_limit=ahead).scalar_one()
         self.more = counted == ahead
         return start + (counted - 1 if self.more else counted)
 
@@ -171,14 +240,14 @@ class DeferredJoinPagination(Pagination):
     @property
     def next_args(self) -> dict[str, Any]:
         """The query arguments of the link to the next page: its number and, in a keyed list, where it starts."""
-        if not self.items or not self._query_args["keyed"]:
+        if not self.items or not self._query_args["shape"].keyed:
             return {"page": self.page + 1}
         return {"page": self.page + 1, "after": str(self._cursor(self.items[-1]))}
 
     @property
     def prev_args(self) -> dict[str, Any]:
         """The query arguments of the link to the previous page; page 1 needs no cursor to be found at once."""
-        if self.page <= 2 or not self.items or not self._query_args["keyed"]:
+        if self.page <= 2 or not self.items or not self._query_args["shape"].keyed:
             return {"page": max(self.page - 1, 1)}
         return {"page": self.page - 1, "before": str(self._cursor(self.items[0]))}
 
@@ -193,6 +262,7 @@ def paginate(
     key: InstrumentedAttribute | None = None,
     options: Sequence[ORMOption] = (),
     counting: Counting = "exact",
+    params: Mapping[str, Any] | None = None,
 ) -> DeferredJoinPagination:
     """A page of the model rows ``statement`` selects, newest (or ``oldest_first``) first, or in ``order_by``.
 
@@ -202,24 +272,31 @@ def paginate(
     ``prev_args``); a list in another ``order_by`` is found by page number alone, and counted exactly. One statement
     with ``counting="none"``, two otherwise, whatever the page size and depth; pages past the end are empty, never a
     404.
+
+    ``params`` are the values of ``statement``'s bind parameters. Passing them says that ``statement``, ``options``
+    and ``order_by`` are built once per process (``functools.cache``, as the lists a page of every request shows
+    are): the page's and count's statements built from them are then built once too, and SQLAlchemy computes their
+    cache keys once, not on every request.
     """
     if isinstance(position, int):
         position = Position(position)
     model = statement.column_descriptions[0]["entity"]
-    key = model.id if key is None else key
+    shape = ListShape(
+        statement=statement,
+        model=model,
+        key=model.id if key is None else key,
+        oldest_first=oldest_first,
+        explicit_order=None if order_by is None else tuple(order_by),
+        options=tuple(options),
+    )
     return DeferredJoinPagination(
         page=position.page,
         per_page=per_page,
         max_per_page=None,
         error_out=False,
         count=counting != "none",
-        select=statement,
-        model=model,
+        shape=shape,
+        params=params,
         position=position,
-        keyed=order_by is None,
-        oldest_first=oldest_first,
-        key=key,
-        order_by=tuple(order_by or in_order(model, oldest_first=oldest_first, key=key)),
-        options=tuple(options),
         counting=counting,
     )

@@ -3,10 +3,10 @@
 from typing import Any
 
 from flask import g, url_for
-from sqlalchemy import select
 
 from ..lookups import post_with_id
-from ..models import Permission, Post
+from ..models import Permission
+from ..models.post import every_post
 from ..services import posts
 from . import api
 from .openapi import operation
@@ -17,7 +17,7 @@ from .schemas import ListQuerySchema, PostInputSchema, PostPageSchema, PostSchem
 @api.get("/posts/")
 @operation("List all posts, newest first", tag="posts", response=PostPageSchema, query=ListQuerySchema)
 def get_posts(args: dict[str, Any]) -> dict[str, Any]:
-    return posts_page(select(Post), args, "api.get_posts")
+    return posts_page(every_post(), {}, args, "api.get_posts")
 
 
 @api.post("/posts/")

@@ -1,5 +1,6 @@
 """Pages of resources for the API, each in a fixed number of queries however long it is."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, g, url_for
@@ -17,13 +18,19 @@ def page_size(args: dict[str, Any], default_per_page: str) -> int:
 
 
 def paginate(
-    statement: Select, args: dict[str, Any], default_per_page: str, *, oldest_first: bool = False
+    statement: Select,
+    args: dict[str, Any],
+    default_per_page: str,
+    *,
+    oldest_first: bool = False,
+    params: Mapping[str, Any] | None = None,
 ) -> DeferredJoinPagination:
-    """The page ``args`` ask for, by number or cursor, counted only for ``?count=exact``: past the last, empty."""
+    """The page ``args`` ask for, by number or cursor, counted only for ``?count=exact``: past the last, empty.
+    ``params``: the values of ``statement``'s bind parameters, when it is built once (see ``app.pagination``)."""
     position = Position.from_args(args, args["page"])
     counting = "exact" if args.get("count") == "exact" else "none"
     per_page = page_size(args, default_per_page)
-    return paginate_rows(statement, position, per_page, oldest_first=oldest_first, counting=counting)
+    return paginate_rows(statement, position, per_page, oldest_first=oldest_first, counting=counting, params=params)
 
 
 def page_links(pagination: Pagination, endpoint: str, **view_args: Any) -> dict[str, Any]:
@@ -46,9 +53,12 @@ def list_links(pagination: Pagination, args: dict[str, Any], endpoint: str, **vi
     return page_links(pagination, endpoint, **view_args)
 
 
-def posts_page(statement: Select, args: dict[str, Any], endpoint: str, **view_args: Any) -> dict[str, Any]:
-    """A page of posts with their comment counts, in two queries however long or deep (three with the total)."""
-    pagination = paginate(statement, args, "FLASKY_POSTS_PER_PAGE")
+def posts_page(
+    statement: Select, params: Mapping[str, Any], args: dict[str, Any], endpoint: str, **view_args: Any
+) -> dict[str, Any]:
+    """A page of the posts ``statement`` (built once, ``params`` its values) selects, with their comment counts, in
+    two queries however long or deep (three with the total)."""
+    pagination = paginate(statement, args, "FLASKY_POSTS_PER_PAGE", params=params)
     counts = Post.comment_counts(pagination.items)
     posts = [post.to_json(comment_count=counts.get(post.id, 0)) for post in pagination.items]
     return {"posts": posts, **list_links(pagination, args, endpoint, **view_args)}

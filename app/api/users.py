@@ -7,6 +7,7 @@ from flask import abort, g
 
 from ..lookups import user_with_id
 from ..models import Permission, User
+from ..models.user import authored_posts_of_author, followed_posts_of_follower
 from ..services import follows
 from . import api
 from .openapi import operation
@@ -32,7 +33,8 @@ def get_user(id: int) -> dict[str, Any]:
 @api.get("/users/<int:id>/posts/")
 @operation("List a user's posts, newest first", tag="users", response=PostPageSchema, query=ListQuerySchema)
 def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
-    return posts_page(user_with_id(id).authored_posts, args, "api.get_user_posts", id=id)
+    author = {"author_id": user_with_id(id).id}
+    return posts_page(authored_posts_of_author(), author, args, "api.get_user_posts", id=id)
 
 
 @api.get("/users/<int:id>/timeline/")
@@ -44,8 +46,8 @@ def get_user_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
     description="The user's own posts are included, as on the home page.",
 )
 def get_user_followed_posts(id: int, args: dict[str, Any]) -> dict[str, Any]:
-    user = user_with_id(id)
-    return posts_page(user.followed_posts, args, "api.get_user_followed_posts", id=id)
+    follower = {"follower_id": user_with_id(id).id}
+    return posts_page(followed_posts_of_follower(), follower, args, "api.get_user_followed_posts", id=id)
 
 
 @api.post("/users/<int:id>/follow")

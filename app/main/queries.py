@@ -1,39 +1,50 @@
 """The queries behind the pages: each loads what its page shows in a fixed number of statements."""
 
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from ..extensions import db
 from ..models import Comment, Follow, Post, User
+from ..models.post import every_post
+from ..models.user import authored_posts_of_author, followed_posts_of_follower
 from ..pagination import Counting, Position, paginate
 
 
-def paginate_posts(statement: Select, position: Position | int, *, counting: Counting = "exact") -> Pagination:
-    """A page of the posts ``statement`` selects, newest first, with authors and tags (see ``app.pagination``)."""
-    return paginate(
-        statement,
-        position,
-        current_app.config["FLASKY_POSTS_PER_PAGE"],
-        options=[joinedload(Post.author), joinedload(Post.tag_links)],
-        counting=counting,
-    )
+@cache
+def post_card_loading() -> tuple[ORMOption, ...]:
+    """What a post card shows besides its post: its author and tags, loaded with it (options built once)."""
+    return (joinedload(Post.author), joinedload(Post.tag_links))
+
+
+def paginate_posts(
+    statement: Select, position: Position | int, params: Mapping[str, Any], *, counting: Counting = "exact"
+) -> Pagination:
+    """A page of the posts ``statement`` (built once, ``params`` its values) selects, newest first, with authors and
+    tags (see ``app.pagination``)."""
+    per_page = current_app.config["FLASKY_POSTS_PER_PAGE"]
+    return paginate(statement, position, per_page, options=post_card_loading(), counting=counting, params=params)
 
 
 def all_posts(position: Position | int) -> Pagination:
     """A page of every post, newest first; counted only a few pages ahead, as the table grows without end."""
-    return paginate_posts(select(Post), position, counting="bounded")
+    return paginate_posts(every_post(), position, {}, counting="bounded")
 
 
 def followed_posts(user: User, position: Position | int) -> Pagination:
     """A page of the posts by the users ``user`` follows, newest first; counted only a few pages ahead."""
-    return paginate_posts(user.followed_posts, position, counting="bounded")
+    return paginate_posts(followed_posts_of_follower(), position, {"follower_id": user.id}, counting="bounded")
 
 
 def posts_by(user: User, position: Position | int) -> Pagination:
     """A page of ``user``'s posts, newest first, with their exact number (the profile shows it)."""
-    return paginate_posts(user.authored_posts, position)
+    return paginate_posts(authored_posts_of_author(), position, {"author_id": user.id})
 
 
 def comments_on(post: Post, position: Position | int) -> Pagination:

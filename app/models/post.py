@@ -127,6 +127,12 @@ class Post(db.Model):
 
 
 @cache
+def every_post() -> Select:
+    """A select of every post, built once: the home page and the API's posts list run it on every request."""
+    return select(Post)
+
+
+@cache
 def comment_counts_of_posts() -> Select:
     """The number of comments on each post of ``:post_ids``, built once: every list of posts runs it."""
     post_ids = bindparam("post_ids", expanding=True)

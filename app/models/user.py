@@ -2,11 +2,12 @@
 
 import hashlib
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context, url_for
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, Index, Select, String, Text, event, func, select
+from sqlalchemy import ColumnElement, ForeignKey, Index, Select, String, Text, bindparam, event, func, select
 from sqlalchemy.orm import DynamicMapped, Mapped, mapped_column, relationship
 
 from ..avatars.urls import avatar_url, gravatar_url
@@ -263,21 +264,12 @@ class User(UserMixin, db.Model):
     @property
     def authored_posts(self) -> Select:
         """A select of the posts this user wrote."""
-        from .post import Post
-
-        return select(Post).where(Post.author_id == self.id)
+        return authored_posts_of(self.id)
 
     @property
     def followed_posts(self) -> Select:
         """A select of the posts by the users this user follows (itself included), newest first."""
-        from .post import Post
-
-        return (
-            select(Post)
-            .join(Follow, Follow.followed_id == Post.author_id)
-            .where(Follow.follower_id == self.id)
-            .order_by(Post.timestamp.desc(), Post.id.desc())
-        )
+        return followed_posts_of(self.id)
 
     def to_json(self, post_count: int | None = None) -> dict[str, Any]:
         """The API representation; pass ``post_count`` when it was loaded with others, to save a query."""
@@ -317,6 +309,38 @@ def _cache_avatar_hash(target: User, value: str | None, oldvalue: Any, initiator
 @event.listens_for(User.about_me, "set")
 def _render_about_me(target: User, value: str | None, oldvalue: Any, initiator: Any) -> None:
     target.about_me_html = render_markdown(value)
+
+
+def authored_posts_of(author_id: int | ColumnElement[int]) -> Select:
+    """A select of the posts the user ``author_id`` wrote."""
+    from .post import Post
+
+    return select(Post).where(Post.author_id == author_id)
+
+
+@cache
+def authored_posts_of_author() -> Select:
+    """``authored_posts_of`` of ``:author_id``, built once: every profile page and the API's lists of a user's posts
+    run it."""
+    return authored_posts_of(bindparam("author_id"))
+
+
+def followed_posts_of(follower_id: int | ColumnElement[int]) -> Select:
+    """A select of the posts by the users ``follower_id`` follows (itself included), newest first."""
+    from .post import Post
+
+    return (
+        select(Post)
+        .join(Follow, Follow.followed_id == Post.author_id)
+        .where(Follow.follower_id == follower_id)
+        .order_by(Post.timestamp.desc(), Post.id.desc())
+    )
+
+
+@cache
+def followed_posts_of_follower() -> Select:
+    """``followed_posts_of`` of ``:follower_id``, built once: every Followed feed and API timeline runs it."""
+    return followed_posts_of(bindparam("follower_id"))
 
 
 class AnonymousUser(AnonymousUserMixin):

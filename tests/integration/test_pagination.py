@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Post
-from app.pagination import PAGES_AHEAD, Cursor, Position, paginate
+from app.models.user import followed_posts_of_follower
+from app.pagination import PAGES_AHEAD, Cursor, Position, built_once, paginate
 from app.timestamps import utcnow
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.integration.links import link_labelled
@@ -168,3 +169,26 @@ def test_an_unreadable_cursor_falls_back_to_the_page_number(client, db, tiny_pag
     page = client.get("/?page=2&after=tomorrow").text
     assert f'href="/post/{posts[PER_PAGE].id}"' in page
     assert f'href="/post/{posts[0].id}"' not in page
+
+
+def test_a_list_built_once_builds_its_pages_once_and_each_reader_gets_their_own(db):
+    """Bind parameters, not the first reader's values, are kept in the statements built once."""
+    first, second = UserFactory(), UserFactory()
+    by_first, by_second = PostFactory.create_batch(5, author=first), PostFactory.create_batch(4, author=second)
+    FollowFactory(follower=second, followed=first)
+    feed = followed_posts_of_follower()
+    built_before = built_once.cache_info()
+
+    def page(user, position):
+        return paginate(feed, position, 2, counting="bounded", params={"follower_id": user.id})
+
+    for user, posts in ((first, newest_first(by_first)), (second, newest_first(by_first + by_second))):
+        one = page(user, 1)
+        two = page(user, Position(2, after=Cursor.parse(one.next_args["after"])))
+        three = page(user, Position(3, after=Cursor.parse(two.next_args["after"])))
+        back = page(user, Position(2, before=Cursor.parse(three.prev_args["before"])))
+        assert [one.items, two.items, three.items, back.items] == [posts[0:2], posts[2:4], posts[4:6], posts[2:4]]
+        assert (one.total, two.total) == (len(posts), len(posts))
+    built = built_once.cache_info()
+    assert built.currsize - built_before.currsize <= 4  # the pages by number, after and before, and the count
+    assert built.hits - built_before.hits >= 12
