@@ -52,9 +52,13 @@ SNIPPET_WORDS = 24
 # A word in the title counts for more than the same word in the body (PostgreSQL: weights 'A' and 'B').
 TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
 PEOPLE_SHOWN = 5
-# PostgreSQL: a match read through the GIN index costs about as much as this many posts walked newest first
-# (measured at 100,000 posts: 0.7 against 0.25 microseconds).
-MATCH_READ_COST = 3
+# PostgreSQL: what a match costs, in posts walked newest first, when every match is read through the GIN index
+# (measured at 100,000 posts: 0.7 against 0.25 microseconds), and when the window is read (the GIN index's matches
+# ANDed with the window's ids: the break-even measured at 100,000 and 1,000,000 posts, README "Search").
+MATCH_READ_COST, WINDOW_READ_COST = 3, 2
+# PostgreSQL: the window of newest ids is made to hold this many times the ranked matches, as the share of matches
+# among the newest posts foretells, so that a word a little rarer among older posts still fills it.
+WINDOW_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -144,16 +148,29 @@ class SqliteIndex(NewestMatches):
 
 
 # PostgreSQL: the newest matches, one more than are ranked (enough to tell whether some were left out), found one of
-# two ways (see PostgresIndex). Written as SQL because its shape is the point: each CTE and fence below fixes a step
+# three ways (see PostgresIndex). Written as SQL because its shape is the point: each CTE and fence below fixes a step
 # of the plan, whatever the planner would estimate for the words.
 POSTGRES_CANDIDATES = """
 WITH query AS MATERIALIZED (SELECT websearch_to_tsquery('english', :websearch) AS tsquery),
-walk AS MATERIALIZED (
-    SELECT :match_read_cost * count(*) * count(*) * (SELECT coalesce(max(id), 0) FROM posts) >= :ranked_cubed
-        AS reads_less
+newest AS MATERIALIZED (
+    SELECT count(*) AS matches, (SELECT coalesce(max(id), 0) FROM posts) AS highest
     FROM (SELECT search_vector FROM posts ORDER BY id DESC LIMIT :ranked) AS newest_posts
     WHERE search_vector @@ (SELECT tsquery FROM query)
 ),
+way AS MATERIALIZED (
+    SELECT CASE WHEN windows THEN :window_read_cost ELSE :match_read_cost END * matches * matches * highest
+            >= :ranked_cubed AS walks,
+        windows,
+        highest - :window_squared / greatest(matches, 1) AS window_after
+    FROM (SELECT matches, highest, matches * highest >= 2 * :window_squared AS windows FROM newest) AS shares
+),
+window_matches AS MATERIALIZED (
+    SELECT id, timestamp, ts_rank(search_vector, (SELECT tsquery FROM query)) AS rank
+    FROM posts
+    WHERE search_vector @@ (SELECT tsquery FROM query) AND id > (SELECT window_after FROM way)
+        AND NOT (SELECT walks FROM way) AND (SELECT windows FROM way)
+),
+windowed AS MATERIALIZED (SELECT count(*) > :ranked AS filled FROM window_matches AS counted),
 every_match AS MATERIALIZED (
     SELECT id, timestamp, ts_rank(search_vector, (SELECT tsquery FROM query)) AS rank
     FROM posts
@@ -163,14 +180,22 @@ candidates AS (
     (
         SELECT id, timestamp, ts_rank(search_vector, (SELECT tsquery FROM query)) AS rank
         FROM (SELECT id, timestamp, search_vector FROM posts ORDER BY id DESC OFFSET 0) AS newest_posts
-        WHERE search_vector @@ (SELECT tsquery FROM query) AND (SELECT reads_less FROM walk)
+        WHERE search_vector @@ (SELECT tsquery FROM query) AND (SELECT walks FROM way)
+        LIMIT :ranked + 1
+    )
+    UNION ALL
+    (
+        SELECT id, timestamp, rank
+        FROM window_matches
+        WHERE NOT (SELECT walks FROM way) AND (SELECT filled FROM windowed)
+        ORDER BY id DESC
         LIMIT :ranked + 1
     )
     UNION ALL
     (
         SELECT id, timestamp, rank
         FROM every_match
-        WHERE NOT (SELECT reads_less FROM walk)
+        WHERE NOT (SELECT walks FROM way) AND NOT (SELECT filled FROM windowed)
         ORDER BY id DESC
         LIMIT :ranked + 1
     )
@@ -190,15 +215,20 @@ LIMIT :limit OFFSET :offset
 class PostgresIndex(NewestMatches):
     """The query as a ``tsquery`` against ``posts.search_vector``: ``ts_rank`` ranks, ``ts_headline`` marks.
 
-    The GIN index gives every match of a word in no order, so the newest matches are found one of two ways, chosen
-    as the statement runs by the share of matches among the newest ``ranked`` posts: walking the posts newest first
-    until ``ranked + 1`` match (reads about ``ranked / share`` posts; ``OFFSET 0`` keeps the match out of the walk,
-    where the planner could turn it into an index scan), or reading every match through the index (``MATERIALIZED``:
-    it may not become a walk either), ranked as it is read so that only narrow rows are sorted, and keeping the
-    newest (about ``share`` times all the posts, counted by the highest id, each ``MATCH_READ_COST`` posts walked).
-    The walk is taken when it reads less. The planner is left neither choice: it cannot tell which is cheaper for a
-    word, and once psycopg prepares the statement it may keep one plan for every word. The ``tsquery`` is worked out
-    once per statement, so the plan is the same whatever the words.
+    The GIN index gives every match of a word in no order, so the newest matches are found one of three ways, chosen
+    as the statement runs by the share of matches among the newest ``ranked`` posts. A common word walks the posts
+    newest first until ``ranked + 1`` match (reads about ``ranked / share`` posts; ``OFFSET 0`` keeps the match out of
+    the walk, where the planner could turn it into an index scan), taken when that costs less than the matches the
+    other way reads (about ``share`` times the highest id), each costing ``MATCH_READ_COST`` posts walked, or
+    ``WINDOW_READ_COST`` when the window is read. Otherwise the matches are read in a window of the newest ids, made
+    to hold ``WINDOW_MARGIN`` times ``ranked`` matches at that share: the GIN index and the primary key's range are
+    ANDed as bitmaps, so only the window's matches are read from the table, where reading every match would read
+    them all. When the window would be more than half of the ids, or holds no more than ``ranked`` matches (the word
+    was more common among the newest posts than before them), every match is read through the index
+    (``MATERIALIZED``: it may not become a walk). Each way ranks as it reads, so that only narrow rows are sorted,
+    and keeps the newest. The planner is left no choice: it cannot tell
+    which is cheaper for a word, and once psycopg prepares the statement it may keep one plan for every word. The
+    ``tsquery`` is worked out once per statement, so the plan is the same whatever the words.
     """
 
     marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
@@ -217,6 +247,8 @@ class PostgresIndex(NewestMatches):
             bindparam("ranked", self.ranked, Integer),
             bindparam("ranked_cubed", self.ranked**3, BigInteger),
             bindparam("match_read_cost", MATCH_READ_COST, Integer),
+            bindparam("window_read_cost", WINDOW_READ_COST, Integer),
+            bindparam("window_squared", round(WINDOW_MARGIN * self.ranked**2), BigInteger),
         )
 
     def newest(self) -> Select:
