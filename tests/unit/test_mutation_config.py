@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutation.run import ModuleScore, Mutant, changed_modules, record_scores, recordable
+from tests.mutation.mutants import ModuleScore, Mutant
+from tests.mutation.run import changed_modules, record_scores, recordable
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 MUTATION = REPOSITORY / "tests" / "mutation"
@@ -21,6 +22,7 @@ def test_every_module_in_scope_and_its_tests_exist(module):
     assert (REPOSITORY / module).is_file()
     assert MODULES[module]["tests"]
     assert [test for test in MODULES[module]["tests"] if not (REPOSITORY / test).is_file()] == []
+    assert set(MODULES[module]) <= {"tests", "mutmut", "postgresql"}
 
 
 @pytest.mark.parametrize("mutant", CONSTANTS, ids=lambda mutant: f"{mutant['file']}:{mutant['replace'][:30]!r}")
