@@ -74,6 +74,18 @@ def test_the_bell_counts_the_unread_still_shown_of_its_user_only(db):
     assert notifications.unread_count(cy) == 1
 
 
+def test_the_unread_statement_counts_the_unread_of_its_user_only(db):
+    """``unread_statement`` itself: the bells' statements are built from it once per process, so their own tests may
+    run one built before."""
+    ann, bob = UserFactory(), UserFactory()
+    messages.send_message(bob, ann, "Read")
+    messages.mark_conversation_read(ann, bob)
+    messages.send_message(bob, ann, "Unread")
+    messages.send_message(ann, bob, "To bob")
+    assert _db.session.scalar(notifications.unread_statement(ann.id)) == 1
+    assert _db.session.scalar(notifications.unread_statement(bob.id)) == 1
+
+
 def test_the_bell_counts_up_to_its_limit(db):
     ann, bob = UserFactory(), UserFactory()
     _db.session.add_all(
