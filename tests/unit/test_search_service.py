@@ -1,9 +1,14 @@
 """The search service called directly: which posts a page holds, how they are marked, and who is found first."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import pytest
 from markupsafe import Markup
+from sqlalchemy import text
 
+from app.extensions import db as _db
 from app.models import Post
 from app.services.search import MARK_END, MARK_START, highlighted, search_people, search_posts
 from tests.factories import PostFactory, UserFactory
@@ -81,3 +86,47 @@ def test_people_who_joined_together_are_newest_account_first(db):
     second = UserFactory(username="bob", name="Bob Smith", member_since=NOON)
 
     assert search_people("smith") == [second, first]
+
+
+@contextmanager
+def server_default_language(configuration: str) -> Iterator[None]:
+    """PostgreSQL's ``default_text_search_config`` for this session set to ``configuration``, then reset."""
+    _db.session.execute(text(f"SET default_text_search_config = '{configuration}'"))
+    try:
+        yield
+    finally:
+        _db.session.execute(text("RESET default_text_search_config"))
+
+
+@pytest.mark.postgres
+def test_posts_are_found_and_marked_by_stem_whatever_the_servers_default_language(db):
+    """The service names English for the words typed and the marks: a server whose default configuration does not stem
+    (``simple``) finds and marks the same words."""
+    post("She runs by the river.", title="Runs by the river")
+
+    with server_default_language("simple"):
+        (match,) = search_posts("running", 1, 20).items
+
+    assert "<mark>Runs</mark>" in match.title
+    assert "<mark>runs</mark>" in match.snippet
+
+
+@pytest.mark.postgres
+def test_people_are_found_word_for_word_whatever_the_servers_default_language(db):
+    """Names are searched word for word (``simple``): an English default would stem "running" to "run" and find the
+    Runner too."""
+    running = UserFactory(username="bob", name="Bob Running")
+    UserFactory(username="ann", name="Ann Runner")
+
+    with server_default_language("english"):
+        assert search_people("running") == [running]
+
+
+@pytest.mark.postgres
+@pytest.mark.app_config(FLASKY_SEARCH_RANKED=40_000)
+def test_a_large_ranking_bound_overflows_no_integer(db):
+    """The choice of way compares the bound's cube and square (40,000³ is 6.4 × 10¹³, 1.5 × 40,000² is 2.4 × 10⁹):
+    both are bound as 64-bit integers."""
+    found = post("Flask.")
+
+    assert page_ids("flask", 1, 20) == [found.id]
