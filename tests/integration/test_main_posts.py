@@ -35,7 +35,8 @@ def test_anonymous_visitor_sees_no_comment_form_and_cannot_comment(client, db):
 
 def test_comments_are_paginated_oldest_first(app, client, db):
     app.config["FLASKY_COMMENTS_PER_PAGE"] = 2
-    post = PostFactory()
+    # A title and body of its own: a made-up one may hold "first" or "second" itself.
+    post = PostFactory(title="Comments", body="Comments below.")
     start = utcnow()
     for minute, body in enumerate(["first", "second", "third"]):
         CommentFactory(post=post, body=body, timestamp=start + timedelta(minutes=minute))
