@@ -14,11 +14,11 @@ from sqlalchemy import select
 from app.extensions import db as _db
 from app.models import Role, gravatar_hash
 from app.page_cache import cached_page
+from tests.caches import on_test_redis, on_unreachable_redis
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.integration.api.conftest import token_auth
 from tests.login import log_in_as
-from tests.outages import forget_outages
-from tests.taskqueue import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, empty_test_redis
+from tests.taskqueue import TEST_REDIS_URL
 
 DISABLED = "This comment has been disabled by a moderator."
 
@@ -362,9 +362,8 @@ def test_a_users_last_seen_does_not_end_the_cached_pages(cached, author):
 @pytest.fixture
 def redis_cache(app_config):
     """The cache in the test Redis database, emptied before and after."""
-    url = empty_test_redis()
-    yield {**app_config, "CACHE_REDIS_URL": url}
-    empty_test_redis()
+    with on_test_redis(app_config) as settings:
+        yield settings
 
 
 class TestOnRedis:
@@ -382,9 +381,8 @@ class TestOnRedis:
 class TestWithRedisDown:
     @pytest.fixture
     def app_config(self, app_config):
-        forget_outages()
-        yield {**app_config, "CACHE_REDIS_URL": UNREACHABLE_REDIS_URL}
-        forget_outages()
+        with on_unreachable_redis(app_config) as settings:
+            yield settings
 
     def test_pages_are_rendered_and_the_outage_logged_once(self, reader, writer, author, count_queries, caplog):
         caplog.set_level(logging.WARNING, logger="app.resilience")

@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from app.extensions import cache
 from app.models import Role
+from tests.caches import on_test_redis, on_unreachable_redis
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.integration.api.conftest import token_auth
 from tests.login import log_in_as
-from tests.outages import forget_outages
-from tests.taskqueue import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, empty_test_redis
+from tests.taskqueue import TEST_REDIS_URL
 
 
 @pytest.fixture
@@ -173,9 +173,8 @@ def test_each_language_gets_its_own_kept_cards(author, browser):
 class TestOnRedis:
     @pytest.fixture
     def app_config(self, app_config):
-        url = empty_test_redis()
-        yield {**app_config, "CACHE_REDIS_URL": url}
-        empty_test_redis()
+        with on_test_redis(app_config) as settings:
+            yield settings
 
     def test_cards_are_kept_in_redis_and_a_write_ends_them(self, app, author, browser):
         post = PostFactory(author=author, body="Old words")
@@ -191,9 +190,8 @@ class TestOnRedis:
 class TestWithRedisDown:
     @pytest.fixture
     def app_config(self, app_config):
-        forget_outages()
-        yield {**app_config, "CACHE_REDIS_URL": UNREACHABLE_REDIS_URL}
-        forget_outages()
+        with on_unreachable_redis(app_config) as settings:
+            yield settings
 
     def test_cards_are_rendered_each_time(self, author, browser):
         PostFactory(author=author, body="Some words")
