@@ -261,16 +261,6 @@ class User(UserMixin, db.Model):
         """Users followed, not counting the user itself."""
         return db.session.scalar(select(func.count()).select_from(Follow).where(Follow.followed_by(self.id)))
 
-    @property
-    def authored_posts(self) -> Select:
-        """A select of the posts this user wrote."""
-        return authored_posts_of(self.id)
-
-    @property
-    def followed_posts(self) -> Select:
-        """A select of the posts by the users this user follows (itself included), newest first."""
-        return followed_posts_of(self.id)
-
     def to_json(self, post_count: int | None = None) -> dict[str, Any]:
         """The API representation; pass ``post_count`` when it was loaded with others, to save a query."""
         return {

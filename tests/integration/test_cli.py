@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, inspect, select, text
 from app.extensions import db as _db
 from app.fake import DEMO_ACCOUNTS, DEMO_FOLLOWS, DEMO_PASSWORD, TOPICS
 from app.models import Comment, Follow, Post, Role, User
+from app.models.user import followed_posts_of
 from tests.apps import running_app
 
 ELAPSED = re.compile(r" in \d+\.\d s\.$", re.MULTILINE)
@@ -123,7 +124,7 @@ def test_fake_demo_accounts_follow_fake_authors_so_their_followed_tab_has_posts(
     fake(runner, "--users", "8", "--posts", "40", "--follows", "2", "--seed", "8")
     for account in demo_accounts():
         assert account.followed_count == DEMO_FOLLOWS
-        authors = set(_db.session.scalars(account.followed_posts.with_only_columns(Post.author_id)))
+        authors = set(_db.session.scalars(followed_posts_of(account.id).with_only_columns(Post.author_id)))
         assert len(authors - {account.id}) == DEMO_FOLLOWS
 
 

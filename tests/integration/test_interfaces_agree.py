@@ -351,7 +351,7 @@ def test_a_comment_is_deleted_by_a_moderator_but_not_by_another_user(client, wor
 
 @pytest.mark.parametrize("interface", INTERFACES)
 def test_every_interface_lists_the_same_posts_of_an_author(client, world, interface):
-    """An author's posts (``User.authored_posts``): all of them, and nobody else's, whoever asks."""
+    """An author's posts (``app.models.user.authored_posts_of``): all of them, and nobody else's, whoever asks."""
     author = world.actors["author"]
     written = [world.post, *(PostFactory(author=author) for _ in range(2))]
     others = [world.demoted_post, PostFactory(author=world.target)]
