@@ -61,7 +61,10 @@ class SqlProfiler:
     flush_interval = 2.0
 
     def __init__(self, app: Flask) -> None:
-        self.app = app
+        # The app's config and logger, not the app: the engines' listeners hold this profiler, and Flask-SQLAlchemy
+        # keeps each app's engines in a mapping weakly keyed by the app, which a value holding the app never lets go.
+        self.config = app.config
+        self.logger = app.logger
         self.buffer: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.last_flush = time.monotonic()
@@ -70,12 +73,12 @@ class SqlProfiler:
 
     @property
     def enabled(self) -> bool:
-        return bool(self.app.config["FLASKY_PROFILE_SQL"])
+        return bool(self.config["FLASKY_PROFILE_SQL"])
 
     @property
     def counting(self) -> bool:
         """Whether requests count their statements: for profiling, or for the histograms of ``/metrics``."""
-        return self.enabled or bool(self.app.config["FLASKY_METRICS"])
+        return self.enabled or bool(self.config["FLASKY_METRICS"])
 
     def before_cursor_execute(self, conn: Connection, cursor, statement, parameters, context, executemany) -> None:
         conn.info[START_TIME_KEY] = time.perf_counter()
@@ -87,8 +90,8 @@ class SqlProfiler:
         if executemany:
             # A bulk insert's thousands of rows would swamp the log: its first row stands for them all.
             parameters = parameters[0] if parameters else parameters
-        if duration >= self.app.config["FLASKY_SLOW_DB_QUERY_TIME"]:
-            self.app.logger.warning(
+        if duration >= self.config["FLASKY_SLOW_DB_QUERY_TIME"]:
+            self.logger.warning(
                 "Slow query: %s\nParameters: %s\nDuration: %.6f s\nEndpoint: %s",
                 statement,
                 shorten(repr(parameters), PARAMETERS_LOGGED),
@@ -130,7 +133,7 @@ class SqlProfiler:
             self.last_flush = time.monotonic()
         if not entries:
             return
-        directory = Path(self.app.config["FLASKY_SQL_PROFILE_DIR"])
+        directory = Path(self.config["FLASKY_SQL_PROFILE_DIR"])
         directory.mkdir(parents=True, exist_ok=True)
         lines = "".join(json.dumps(entry, default=str) + "\n" for entry in entries)
         with open(directory / f"sql-{os.getpid()}.jsonl", "a", encoding="utf-8") as file:
