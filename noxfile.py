@@ -9,6 +9,8 @@ nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
 CONSTRAINTS = ("-c", "requirements/constraints.txt")
+# pytest-xdist as scripts/test runs it: one worker per core, at most 4, each on databases of its own (tests/workers.py).
+PARALLEL = ("-n", "auto", "--maxprocesses", "4", "--dist", "worksteal")
 
 
 def install(session: nox.Session) -> None:
@@ -17,12 +19,13 @@ def install(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Unit and integration tests with branch coverage (TEST_DATABASE_URL picks the database)."""
+    """Unit and integration tests with branch coverage, one worker per core (TEST_DATABASE_URL picks the database)."""
     install(session)
     session.run(
         "pytest",
         "tests/unit",
         "tests/integration",
+        *PARALLEL,
         "--cov=app",
         "--cov-branch",
         "--cov-report=term-missing:skip-covered",

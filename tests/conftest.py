@@ -1,5 +1,9 @@
 """Fixtures shared by every test layer: the app, an isolated database, a client, a CLI runner, a query counter."""
 
+# isort: off
+from tests import workers  # noqa: F401  first: an xdist worker's own databases, before config.py reads their URLs
+
+# isort: on
 import os
 from typing import Any
 

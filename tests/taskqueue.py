@@ -1,4 +1,5 @@
-"""The Redis the task-queue tests use: TEST_REDIS_URL, by default database 5 of the server on 127.0.0.1."""
+"""The Redis the task-queue tests use: TEST_REDIS_URL, by default database 5 of the server on 127.0.0.1 (each worker
+of a parallel run its own, ``tests.workers``)."""
 
 import os
 import threading
@@ -10,8 +11,9 @@ from rq.job import Job
 
 from app.outbox import OutboxThread
 from tests.services import unavailable
+from tests.workers import own_redis_url
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+TEST_REDIS_URL = own_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5"))
 # Nothing listens on port 1, so connecting is refused at once.
 UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"
 

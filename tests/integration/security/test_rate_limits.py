@@ -9,9 +9,10 @@ from tests.factories import UserFactory
 from tests.integration.api.conftest import basic_auth
 from tests.login import log_in_as
 from tests.services import unavailable
+from tests.workers import own_redis_url
 
 LIMIT = 3
-REDIS_TEST_URL = "redis://127.0.0.1:6379/6"
+REDIS_TEST_URL = own_redis_url("redis://127.0.0.1:6379/6")
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
 LIMITED_FORMS = {
@@ -23,7 +24,8 @@ LIMITED_FORMS = {
 
 @pytest.fixture
 def storage(request):
-    """Where the limiter counts: in memory, or (``indirect`` "redis") in Redis database 6, emptied around the test."""
+    """Where the limiter counts: in memory, or (``indirect`` "redis") in Redis database 6 (a parallel run's worker:
+    its own), emptied around the test."""
     if getattr(request, "param", "memory") == "memory":
         yield "memory://"
         return

@@ -1,4 +1,5 @@
-"""Applications do not pile up: once done with, an app is freed, whatever lives on after it (an engine's event
+"""Applications under test (tests/apps.py). They share what they compile: the URL builders of each rule. And they do
+not pile up: once done with, an app is freed, whatever lives on after it (an engine's event
 listener, a signal, a process-wide registry). The tests build one per test, thousands in a run: each one kept would
 cost memory and, through the garbage collector walking it again and again, time. (A module-level extension object
 may point at the last app it was initialised with, so the check is on an app built before another.)"""
@@ -11,7 +12,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import Role
-from tests.apps import running_app
+from tests.apps import make_app, running_app
 from tests.databases import empty_tables
 from tests.factories import UserFactory
 
@@ -47,3 +48,15 @@ def test_an_app_that_served_requests_is_freed_once_another_is_built(overrides, t
     gc.collect()
 
     assert first() is None
+
+
+def test_apps_share_each_rules_url_builders_and_build_the_same_urls():
+    first, second = make_app(), make_app()
+    rules = {rule.endpoint: rule for rule in first.url_map.iter_rules()}
+    again = {rule.endpoint: rule for rule in second.url_map.iter_rules()}
+
+    assert rules["main.user"] is not again["main.user"]
+    assert rules["main.user"]._build.__func__ is again["main.user"]._build.__func__
+    for app in (first, second):
+        with app.test_request_context():
+            assert app.url_for("main.user", username="ann", page=2) == "/user/ann?page=2"
