@@ -1,5 +1,6 @@
-"""The PostgreSQL database a mutation run's second pass uses, for the modules of ``modules.toml`` marked
-``postgresql = true``: created for the run on ``MUTATION_POSTGRES_SERVER`` and dropped after it."""
+"""The PostgreSQL databases a mutation run's second pass uses, for the modules of ``modules.toml`` marked
+``postgresql = true``: one per mutant run at once, created for the run on ``MUTATION_POSTGRES_SERVER`` and dropped
+after it."""
 
 import os
 from collections.abc import Iterator
@@ -19,29 +20,33 @@ def required() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
-def database_name(server: str, pid: int) -> str:
-    """The run's database: the one the server URL names (or ``flasky_mutation``), with the process id."""
-    return f"{make_url(server).database or DEFAULT_NAME}_{pid}"
+def database_name(server: str, pid: int, number: int = 0) -> str:
+    """The run's ``number``-th database: the one the server URL names (or ``flasky_mutation``), with the process id
+    and the number."""
+    return f"{make_url(server).database or DEFAULT_NAME}_{pid}_{number}"
 
 
 @contextmanager
-def postgres_database(server: str | None = None) -> Iterator[tuple[str | None, str]]:
-    """Yield the URL of a new, empty database on ``server`` (default: ``$MUTATION_POSTGRES_SERVER``, else the local
-    server) and what it is, and drop it afterwards; the URL is ``None``, and the text says why, when the server
+def postgres_databases(count: int, server: str | None = None) -> Iterator[tuple[list[str], str]]:
+    """Yield the URLs of ``count`` new, empty databases on ``server`` (default: ``$MUTATION_POSTGRES_SERVER``, else
+    the local server) and what they are, and drop them afterwards; no URL, and the text says why, when the server
     cannot be reached."""
     server = server or os.environ.get(SERVER_VARIABLE) or DEFAULT_SERVER
     url = make_url(server.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql+psycopg")
-    name = database_name(server, os.getpid())
+    names = [database_name(server, os.getpid(), number) for number in range(count)]
     admin_url = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
-        yield None, f"PostgreSQL at {url.render_as_string()} did not answer ({error.__class__.__name__})"
+        yield [], f"PostgreSQL at {url.render_as_string()} did not answer ({error.__class__.__name__})"
         return
     with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            yield url.set(database=name).render_as_string(hide_password=False), f"database {name}"
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}"')
+            urls = [url.set(database=name).render_as_string(hide_password=False) for name in names]
+            yield urls, f"database{'s' if count > 1 else ''} {', '.join(names)}"
         finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

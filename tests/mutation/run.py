@@ -13,6 +13,7 @@ score in ``scores.json``. ``--record-scores`` writes the scores of a full run th
 """
 
 import argparse
+import concurrent.futures
 import fcntl
 import json
 import shutil
@@ -118,40 +119,58 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def open_postgres(stack: ExitStack, modules: list[str]) -> str | None:
-    """The URL of this run's PostgreSQL database (dropped when ``stack`` closes) when ``modules`` want a second pass
-    on it; None, said in one line, when the server does not answer."""
+def open_postgres(stack: ExitStack, modules: list[str], count: int = 1) -> list[str]:
+    """The URLs of this run's ``count`` PostgreSQL databases (dropped when ``stack`` closes) when ``modules`` want a
+    second pass on them; none, said in one line, when the server does not answer."""
     if not modules:
-        return None
-    url, what = stack.enter_context(postgres.postgres_database())
-    if url is None:
+        return []
+    urls, what = stack.enter_context(postgres.postgres_databases(count))
+    if not urls:
         required = " (CI=true: required)" if postgres.required() else ""
         print(f"No PostgreSQL pass: {what}; what survives SQLite in {', '.join(modules)} is not checked{required}")
     else:
         print(f"PostgreSQL pass for {', '.join(modules)} on {what}", flush=True)
-    return url
+    return urls
+
+
+def share_out(names: list[str], urls: list[str]) -> list[tuple[str, list[str]]]:
+    """``names`` dealt out to the databases ``urls`` in turn; a database with none to run is left out."""
+    shares = [(url, names[number :: len(urls)]) for number, url in enumerate(urls)]
+    return [(url, share) for url, share in shares if share]
 
 
 def recheck_on_postgres(
-    copy: Path, survivors: list[Mutant], tests: list[str], deadline: float | None, log, postgres_url: str | None
+    copy: Path, survivors: list[Mutant], tests: list[str], deadline: float | None, log, postgres_urls: list[str]
 ) -> None:
-    """Run the mutants that survived SQLite again with their tests on PostgreSQL, one at a time (the tests share one
-    database): a mutant either engine's tests kill is killed. Not checked without a database."""
+    """Run the mutants that survived SQLite again with their tests on PostgreSQL: a mutant either engine's tests
+    kill is killed. They share the databases out, one mutant at a time on each (its tests empty it), each share in
+    a copy of its own. Not checked without a database."""
     modules = sorted({m.module for m in survivors})
-    if postgres_url is None:
+    if not postgres_urls:
         combine(survivors, {})
         return
-    shutil.rmtree(copy / "mutants", ignore_errors=True)
-    names = [m.name for m in survivors]
-    if run_mutmut(copy, modules, tests, 1, deadline, log, names, postgres_url) is None:
-        print(f"mutmut failed on {', '.join(modules)} on PostgreSQL; its output is in {log.name}", flush=True)
-        combine(survivors, dict.fromkeys(names, "error"))
-        return
-    combine(survivors, {name: status for m in modules for name, status in mutmut_statuses(copy, m).items()})
+    shares = share_out([m.name for m in survivors], postgres_urls)
+
+    def recheck(number: int, url: str, share: list[str]) -> dict[str, str]:
+        tree = copy if number == 0 else copy_tree()
+        try:
+            shutil.rmtree(tree / "mutants", ignore_errors=True)
+            if run_mutmut(tree, modules, tests, 1, deadline, log, share, url) is None:
+                print(f"mutmut failed on {', '.join(modules)} on PostgreSQL; its output is in {log.name}", flush=True)
+                return dict.fromkeys(share, "error")
+            statuses = {name: status for m in modules for name, status in mutmut_statuses(tree, m).items()}
+            return {name: statuses[name] for name in share if name in statuses}
+        finally:
+            if tree != copy:
+                shutil.rmtree(tree.parent, ignore_errors=True)
+
+    with concurrent.futures.ThreadPoolExecutor(len(shares)) as pool:
+        results = pool.map(lambda numbered: recheck(numbered[0], *numbered[1]), enumerate(shares))
+        combine(survivors, {name: status for result in results for name, status in result.items()})
 
 
 def run_mutmut_groups(
-    modules: list[str], mapping: dict, jobs: int, deadline: float | None, log, postgres_url: str | None
+    modules: list[str], mapping: dict, jobs: int, deadline: float | None, log, postgres_urls: list[str]
 ) -> tuple[list[Mutant], list[tuple[str, float]]]:
     """One mutmut run per set of tests, so that a module's mutants run only its own tests; then, for the modules
     marked ``postgresql``, a run on PostgreSQL of what survived. The mutants and how long each run took."""
@@ -183,7 +202,7 @@ def run_mutmut_groups(
             survivors = [m for m in found if m.module in on_postgres and m.status not in KILLED | {"not checked"}]
             if survivors:
                 started = time.monotonic()
-                recheck_on_postgres(copy, survivors, list(tests), deadline, log, postgres_url)
+                recheck_on_postgres(copy, survivors, list(tests), deadline, log, postgres_urls)
                 phases.append((f"{len(survivors)} survivors on PostgreSQL", time.monotonic() - started))
             # From the mutants the last run made: the same source gives the same mutants.
             describe_survivors(copy, found)
@@ -246,14 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     constants = [c for c in load_toml("constants.toml").get("mutant", []) if c["file"] in modules]
     on_postgres = [module for module in modules if mapping[module].get("postgresql", False)]
     with ExitStack() as stack:
-        postgres_url = open_postgres(stack, on_postgres)
+        postgres_urls = open_postgres(stack, on_postgres, args.jobs)
         if constants:
             print(f"Hand-written mutants: {len(constants)}", flush=True)
             started = time.monotonic()
-            mutants += run_constants(constants, mapping, args.jobs, deadline, postgres_url)
+            mutants += run_constants(constants, mapping, args.jobs, deadline, next(iter(postgres_urls), None))
             phases.append((f"{len(constants)} hand-written mutants", time.monotonic() - started))
         with open(args.report.parent / "mutmut.log", "w") as log:
-            found, mutmut_phases = run_mutmut_groups(modules, mapping, args.jobs, deadline, log, postgres_url)
+            found, mutmut_phases = run_mutmut_groups(modules, mapping, args.jobs, deadline, log, postgres_urls)
         mutants += found
         phases += mutmut_phases
     mark_equivalents(mutants)
@@ -266,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(text)
     print(f"Report: {args.report}")
-    lines = failures(scores, recorded, mutants, on_postgres if postgres_url is None else [])
+    lines = failures(scores, recorded, mutants, [] if postgres_urls else on_postgres)
     if args.record_scores:
         # A score below its record is a failure to fix, not a new record: lowering one is an edit of scores.json.
         fallen = {s.module for s in below_record(scores, recorded)}

@@ -7,7 +7,7 @@ import pytest
 
 from tests.mutation import postgres
 from tests.mutation.mutants import ModuleScore, Mutant, combine
-from tests.mutation.run import failures, open_postgres, recordable
+from tests.mutation.run import failures, open_postgres, recordable, share_out
 from tests.mutation.tree import environment_for_tests
 
 SEARCH = "app/services/search.py"
@@ -46,7 +46,7 @@ def test_an_unreachable_server_is_said_in_one_line_and_the_run_goes_on(monkeypat
     monkeypatch.delenv("CI", raising=False)
 
     with ExitStack() as stack:
-        assert open_postgres(stack, [SEARCH]) is None
+        assert open_postgres(stack, [SEARCH]) == []
 
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("No PostgreSQL pass: PostgreSQL at postgresql+psycopg://postgres@127.0.0.1:1 did not answer")
@@ -59,7 +59,7 @@ def test_an_unreachable_server_fails_a_ci_run(monkeypatch, capsys):
     monkeypatch.setenv("CI", "true")
 
     with ExitStack() as stack:
-        assert open_postgres(stack, [SEARCH]) is None
+        assert open_postgres(stack, [SEARCH]) == []
 
     assert capsys.readouterr().out.rstrip().endswith("(CI=true: required)")
     assert failures([], {}, [], [SEARCH]) == [f"FAILED: no PostgreSQL for {SEARCH} (CI=true)"]
@@ -69,17 +69,17 @@ def test_no_module_wanting_postgresql_opens_no_database(monkeypatch, capsys):
     monkeypatch.setenv(postgres.SERVER_VARIABLE, UNREACHABLE)
 
     with ExitStack() as stack:
-        assert open_postgres(stack, []) is None
+        assert open_postgres(stack, []) == []
 
     assert capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize(
     ("server", "name"),
-    [("postgresql+psycopg://postgres@127.0.0.1:5432", "flasky_mutation_42"), (f"{UNREACHABLE}/mine", "mine_42")],
+    [("postgresql+psycopg://postgres@127.0.0.1:5432", "flasky_mutation_42_1"), (f"{UNREACHABLE}/mine", "mine_42_1")],
 )
-def test_the_runs_database_is_named_after_the_server_urls_and_the_process(server, name):
-    assert postgres.database_name(server, 42) == name
+def test_the_runs_databases_are_named_after_the_server_urls_the_process_and_their_number(server, name):
+    assert postgres.database_name(server, 42, 1) == name
 
 
 def test_the_sqlite_pass_leaves_the_callers_database_out_and_the_postgresql_pass_names_its_own(monkeypatch):
@@ -87,3 +87,8 @@ def test_the_sqlite_pass_leaves_the_callers_database_out_and_the_postgresql_pass
 
     assert "TEST_DATABASE_URL" not in environment_for_tests()
     assert environment_for_tests("postgresql://here/mine")["TEST_DATABASE_URL"] == "postgresql://here/mine"
+
+
+def test_the_survivors_are_dealt_out_to_the_postgresql_databases_in_turn():
+    assert share_out(["a", "b", "c", "d", "e"], ["one", "two"]) == [("one", ["a", "c", "e"]), ("two", ["b", "d"])]
+    assert share_out(["a"], ["one", "two"]) == [("one", ["a"])]
