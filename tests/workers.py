@@ -11,8 +11,10 @@ imported), and the servers the tests start inherit the worker's environment.
 import os
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from tests.load.harness import create_database_if_missing
 
 # Worker gw0 keeps the numbers the tests name (5 for the task queue, 6 for the rate limits), gw1 takes 7 and 8...
 REDIS_DATABASES_PER_WORKER = 2
@@ -40,13 +42,9 @@ def own_database_url(url: str, worker: str = WORKER) -> str:
 def create_database(url: str) -> None:
     """Create the PostgreSQL database of ``url`` when missing; a server that does not answer is left to the tests,
     which say so in one line (or fail with ``CI=true``) when they reach it."""
-    parsed = make_url(url)
-    server = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     try:
-        with psycopg.connect(server, autocommit=True, connect_timeout=3) as admin:
-            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone() is None:
-                admin.execute(f'CREATE DATABASE "{parsed.database}"')
-    except psycopg.OperationalError:
+        create_database_if_missing(url)
+    except OperationalError:
         return
 
 
